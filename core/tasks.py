@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from .jobs import OutboxTask, jobs_dispatch_pending
+
+
+@shared_task(name="core.jobs_dispatch_pending", ignore_result=True)
+def jobs_dispatch_pending_task() -> int:
+    """Celery beat runs this every minute (settings.CELERY_BEAT_SCHEDULE)."""
+    return jobs_dispatch_pending()
+
+
+@shared_task(name="core.ping", base=OutboxTask)
+def ping(note: str = "") -> str:
+    """A no-op job: lets the health check and the tests see a job travel through a real worker."""
+    return f"pong {note}".strip()

@@ -1,0 +1,200 @@
+"""Reads, scoped by role (D1, D6): one ``<model>s_visible_to(user)`` per model.
+
+Every view, admin page, autocomplete, filter and action reads through these, so a user sees
+exactly what their roles and unit allow. Filters are built from indexed ``IN``/prefix
+conditions and subqueries, never joins that multiply rows, so no ``distinct()`` is needed.
+"""
+
+from django.db.models import Q, QuerySet
+
+from .models import (
+    Cadre,
+    Holiday,
+    HostPost,
+    ManagingDepartmentChange,
+    Mentor,
+    OrgDepartment,
+    Placement,
+    PlacementStatusChange,
+    PolicyPreset,
+    Program,
+    ProgramPolicy,
+    ResumeEntry,
+    RoleAssignment,
+    TargetLetter,
+    Unit,
+)
+from .roles import UserScope, user_scope
+
+NOTHING = Q(pk__in=[])
+
+
+def _any(conditions: list[Q]) -> Q:
+    result = NOTHING
+    for condition in conditions:
+        result |= condition
+    return result
+
+
+def placement_filter(scope: UserScope, prefix: str = "") -> Q:
+    """The placements a scope reaches, as a filter on ``prefix`` (e.g. ``"placement__"``)."""
+    if scope.is_superuser:
+        return Q()
+    p = prefix
+    conditions = []
+    if scope.is_org_staff:
+        # D1: the program's organising department or the cadre's managing department is in the subtree.
+        conditions.append(Q(**{f"{p}program__organising_department__path__startswith": scope.department_path}))
+        conditions.append(Q(**{f"{p}cadre__managing_department__path__startswith": scope.department_path}))
+    if scope.host_unit_ids:
+        conditions.append(Q(**{f"{p}host_post__host_unit_id__in": scope.host_unit_ids}))
+    if scope.township_unit_ids:
+        conditions.append(
+            Q(**{f"{p}host_post__host_unit__parent_id__in": scope.township_unit_ids,
+                 f"{p}host_post__host_unit__level": Unit.Level.VILLAGE})
+        )
+    if scope.sending_unit_ids:
+        conditions.append(Q(**{f"{p}cadre__sending_unit_id__in": scope.sending_unit_ids}))
+    if scope.cadre_id:
+        conditions.append(Q(**{f"{p}cadre_id": scope.cadre_id}))
+    if scope.is_mentor:
+        conditions.append(Q(**{f"{p}pk__in": Mentor.objects.filter(user_id=scope.user_id).values("placement_id")}))
+    return _any(conditions)
+
+
+def placements_visible_to(user) -> QuerySet[Placement]:
+    scope = user_scope(user)
+    return Placement.objects.filter(placement_filter(scope))
+
+
+def departments_visible_to(user) -> QuerySet[OrgDepartment]:
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return OrgDepartment.objects.all()
+    if scope.is_org_staff:
+        return OrgDepartment.objects.filter(path__startswith=scope.department_path)
+    return OrgDepartment.objects.none()
+
+
+def units_visible_to(user) -> QuerySet[Unit]:
+    """Staff: units in their departments' jurisdiction, plus the host units of their programs.
+    Unit roles: their own units."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return Unit.objects.all()
+    conditions = []
+    if scope.is_org_staff:
+        conditions.append(Q(department__path__startswith=scope.department_path))
+        conditions.append(
+            Q(pk__in=HostPost.objects.filter(
+                program__organising_department__path__startswith=scope.department_path
+            ).values("host_unit_id"))
+        )
+    own_units = scope.host_unit_ids | scope.township_unit_ids | scope.sending_unit_ids
+    if own_units:
+        conditions.append(Q(pk__in=own_units))
+    return Unit.objects.filter(_any(conditions))
+
+
+def cadres_visible_to(user) -> QuerySet[Cadre]:
+    """Staff: cadres their subtree manages, and cadres placed in their programs (D1).
+    Unit roles, mentors: the cadres of the placements they reach. A cadre: themself."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return Cadre.objects.all()
+    conditions = []
+    if scope.is_org_staff:
+        conditions.append(Q(managing_department__path__startswith=scope.department_path))
+    if scope.sending_unit_ids:
+        conditions.append(Q(sending_unit_id__in=scope.sending_unit_ids))
+    if scope.cadre_id:
+        conditions.append(Q(pk=scope.cadre_id))
+    placement_roles = scope.is_org_staff or scope.host_unit_ids or scope.township_unit_ids or scope.is_mentor
+    if placement_roles:
+        conditions.append(Q(pk__in=Placement.objects.filter(placement_filter(scope)).values("cadre_id")))
+    return Cadre.objects.filter(_any(conditions))
+
+
+def programs_visible_to(user) -> QuerySet[Program]:
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return Program.objects.all()
+    conditions = [Q(pk__in=Placement.objects.filter(placement_filter(scope)).values("program_id"))]
+    if scope.is_org_staff:
+        conditions.append(Q(organising_department__path__startswith=scope.department_path))
+    if scope.host_unit_ids:
+        conditions.append(Q(pk__in=HostPost.objects.filter(host_unit_id__in=scope.host_unit_ids).values("program_id")))
+    return Program.objects.filter(_any(conditions))
+
+
+def programs_managed_by(user) -> QuerySet[Program]:
+    """Programs the user may change: organised within their department's subtree."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return Program.objects.all()
+    if scope.is_org_staff:
+        return Program.objects.filter(organising_department__path__startswith=scope.department_path)
+    return Program.objects.none()
+
+
+def program_policies_visible_to(user) -> QuerySet[ProgramPolicy]:
+    return ProgramPolicy.objects.filter(program__in=programs_visible_to(user))
+
+
+def host_posts_visible_to(user) -> QuerySet[HostPost]:
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return HostPost.objects.all()
+    conditions = [Q(program__in=programs_managed_by(user))] if scope.is_org_staff else []
+    if scope.host_unit_ids:
+        conditions.append(Q(host_unit_id__in=scope.host_unit_ids))
+    conditions.append(Q(pk__in=Placement.objects.filter(placement_filter(scope)).values("host_post_id")))
+    return HostPost.objects.filter(_any(conditions))
+
+
+def placement_status_changes_visible_to(user) -> QuerySet[PlacementStatusChange]:
+    return PlacementStatusChange.objects.filter(placement_filter(user_scope(user), "placement__"))
+
+
+def mentors_visible_to(user) -> QuerySet[Mentor]:
+    return Mentor.objects.filter(placement_filter(user_scope(user), "placement__"))
+
+
+def target_letters_visible_to(user) -> QuerySet[TargetLetter]:
+    return TargetLetter.objects.filter(placement_filter(user_scope(user), "placement__"))
+
+
+def resume_entries_visible_to(user) -> QuerySet[ResumeEntry]:
+    return ResumeEntry.objects.filter(cadre__in=cadres_visible_to(user))
+
+
+def managing_changes_visible_to(user) -> QuerySet[ManagingDepartmentChange]:
+    return ManagingDepartmentChange.objects.filter(cadre__in=cadres_visible_to(user))
+
+
+def role_assignments_visible_to(user) -> QuerySet[RoleAssignment]:
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return RoleAssignment.objects.all()
+    if scope.is_org_staff:
+        return RoleAssignment.objects.filter(
+            Q(department__path__startswith=scope.department_path) | Q(unit__department__path__startswith=scope.department_path)
+        )
+    return RoleAssignment.objects.filter(user_id=scope.user_id)
+
+
+def policy_presets_visible_to(user) -> QuerySet[PolicyPreset]:
+    scope = user_scope(user)
+    return PolicyPreset.objects.all() if scope.is_superuser or scope.is_org_staff else PolicyPreset.objects.none()
+
+
+def holidays_visible_to(user) -> QuerySet[Holiday]:
+    """The holiday table is public knowledge: every signed-in user may read it."""
+    return Holiday.objects.all() if user_scope(user).user_id else Holiday.objects.none()
+
+
+def can_see_full_id_number(user, cadre: Cadre | None = None) -> bool:
+    """Full ID numbers only for users given the permission; a cadre may see their own."""
+    if user.has_perm("programs.view_full_id_number"):
+        return True
+    return cadre is not None and cadre.user_id is not None and cadre.user_id == user.pk
