@@ -87,7 +87,10 @@ class OutboxTask(Task):
         return super().__call__(*args, **kwargs)
 
     def on_success(self, retval, task_id, args, kwargs):
-        Job.objects.filter(pk=task_id).update(status=Job.Status.DONE, finished_at=timezone.now(), last_error="")
+        # A run skipped because the job was already done leaves the first finish time alone.
+        Job.objects.filter(pk=task_id).exclude(status=Job.Status.DONE).update(
+            status=Job.Status.DONE, finished_at=timezone.now(), last_error=""
+        )
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         Job.objects.filter(pk=task_id).exclude(status=Job.Status.DONE).update(

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from programs.models import Mentor, Unit
 from programs.roles import user_scope
 from programs.selectors import placements_visible_to
 
@@ -26,11 +27,13 @@ def home(request):
     if scope.host_unit_ids:
         sections.append((_("本单位挂职干部"), placements.filter(host_post__host_unit_id__in=scope.host_unit_ids)))
     if scope.township_unit_ids:
-        sections.append((_("本乡镇所辖村挂职干部"), placements.filter(host_post__host_unit__parent_id__in=scope.township_unit_ids)))
+        sections.append((_("本乡镇所辖村挂职干部"), placements.filter(
+            host_post__host_unit__parent_id__in=scope.township_unit_ids, host_post__host_unit__level=Unit.Level.VILLAGE
+        )))
     if scope.sending_unit_ids:
         sections.append((_("本单位派出的挂职干部"), placements.filter(cadre__sending_unit_id__in=scope.sending_unit_ids)))
     if scope.is_mentor:
-        sections.append((_("我帮带的挂职干部"), placements.filter(mentors__user=request.user)))
+        sections.append((_("我帮带的挂职干部"), placements.filter(pk__in=Mentor.objects.filter(user=request.user).values("placement_id"))))
     if scope.cadre_id:
         sections.append((_("我的挂职"), placements.filter(cadre_id=scope.cadre_id)))
     context = {

@@ -11,4 +11,5 @@ class ProgramsConfig(AppConfig):
 
         from .roles import role_groups_sync
 
-        post_migrate.connect(role_groups_sync, sender=self)
+        # After every app's migrations: the groups also hold other apps' permissions.
+        post_migrate.connect(role_groups_sync, dispatch_uid="programs.role_groups_sync")

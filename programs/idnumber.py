@@ -8,6 +8,7 @@ non-zero modulo the prime 11.
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -18,11 +19,15 @@ PROVINCE_CODES = frozenset(
     {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
      50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82}
 )
-_FORMAT = re.compile(r"^\d{17}[\dX]$")
+# ASCII only: Python's \d also matches full-width and other scripts' digits, which int() reads
+# as their values, so they would pass the checksum and then fail the database constraint.
+_FORMAT = re.compile(r"^[0-9]{17}[0-9X]$")
+_EXCEL_FLOAT = re.compile(r"^[0-9]+(\.[0-9]+)?E\+?[0-9]+$")
 
 
 def id_number_normalize(value: str) -> str:
-    return (value or "").strip().upper()
+    """Strip, fold full-width characters an input method may produce (１２３ｘ) and upper-case x."""
+    return unicodedata.normalize("NFKC", value or "").strip().upper()
 
 
 def id_number_check_char(first17: str) -> str:
@@ -43,13 +48,14 @@ def id_number_gender(value: str) -> str:
 def validate_id_number(value: str) -> None:
     """Raise ValidationError with a Chinese message saying what is wrong with the number."""
     value = id_number_normalize(value)
+    # Scientific notation can be 18 characters long too ("1.405251988051E+17"): test it first.
+    if _EXCEL_FLOAT.match(value) or re.fullmatch(r"[0-9]{15}", value):
+        raise ValidationError(
+            _("身份证号“%(value)s”不是18位:可能被 Excel 当作数字保存而丢失了位数,请把该列设为文本后重新填写。"),
+            code="id_number_length",
+            params={"value": value},
+        )
     if len(value) != 18:
-        if re.fullmatch(r"\d+(\.\d+)?[Ee]\+?\d+", value) or (value.isdigit() and len(value) == 15):
-            raise ValidationError(
-                _("身份证号“%(value)s”不是18位:可能被 Excel 当作数字保存而丢失了位数,请把该列设为文本后重新填写。"),
-                code="id_number_length",
-                params={"value": value},
-            )
         raise ValidationError(
             _("身份证号应为18位,现为%(length)d位。"), code="id_number_length", params={"length": len(value)}
         )
@@ -75,6 +81,13 @@ def validate_id_number(value: str) -> None:
         )
     expected = id_number_check_char(value[:17])
     if value[17] != expected:
+        if value.endswith("000"):
+            # Excel keeps 15 significant digits: a number stored as a number comes back as …000.
+            raise ValidationError(
+                _("身份证号校验码错误,且末三位为“000”:可能被 Excel 当作数字保存而丢失了末几位,"
+                  "请把该列设为文本后重新填写。"),
+                code="id_number_checksum",
+            )
         raise ValidationError(
             _("身份证号校验码错误:最后一位应为“%(expected)s”,实为“%(actual)s”,请核对号码。"),
             code="id_number_checksum",

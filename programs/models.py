@@ -43,11 +43,11 @@ class OrgDepartment(models.Model):
     def save(self, *args, **kwargs):
         # The path is structure, not business: it follows the parent on every save.
         old_path = self.path
+        if old_path and self.parent_id and self.parent.path.startswith(old_path):
+            raise ValueError("a department cannot be moved beneath its own subtree")
         super().save(*args, **kwargs)
         new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
         if new_path != old_path:
-            if self.parent_id and self.parent.path.startswith(old_path or "\0"):
-                raise ValueError("a department cannot be moved beneath its own subtree")
             OrgDepartment.objects.filter(pk=self.pk).update(path=new_path)
             self.path = new_path
             if old_path:

@@ -30,6 +30,8 @@ STAFF_PERMISSIONS = {
         "holiday": ("view", "add", "change", "delete"),
         "roleassignment": ("view",),
     },
+    "assessments": {"assessment": ("view",)},
+    "archives": {"archiveversion": ("view",)},
 }
 
 
@@ -118,14 +120,13 @@ def user_scope(user) -> UserScope:
 def role_groups_sync(**kwargs) -> None:
     """Create the permission groups roles rely on (run after every migrate)."""
     from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
 
     staff, _created = Group.objects.get_or_create(name=STAFF_GROUP)
-    wanted = []
+    wanted = Q(pk__in=[])
     for app_label, models in STAFF_PERMISSIONS.items():
-        for model, actions in models.items():
-            wanted += [f"{action}_{model}" for action in actions]
-    staff.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=STAFF_PERMISSIONS.keys(), codename__in=wanted)
-    )
+        codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
+        wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
+    staff.permissions.set(Permission.objects.filter(wanted))
     full_id, _created = Group.objects.get_or_create(name=FULL_ID_GROUP)
     full_id.permissions.set(Permission.objects.filter(content_type__app_label="programs", codename="view_full_id_number"))

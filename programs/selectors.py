@@ -78,7 +78,7 @@ def departments_visible_to(user) -> QuerySet[OrgDepartment]:
 
 def units_visible_to(user) -> QuerySet[Unit]:
     """Staff: units in their departments' jurisdiction, plus the host units of their programs.
-    Unit roles: their own units."""
+    Unit roles: their own units; a supervising township also the villages under it."""
     scope = user_scope(user)
     if scope.is_superuser:
         return Unit.objects.all()
@@ -93,6 +93,9 @@ def units_visible_to(user) -> QuerySet[Unit]:
     own_units = scope.host_unit_ids | scope.township_unit_ids | scope.sending_unit_ids
     if own_units:
         conditions.append(Q(pk__in=own_units))
+    if scope.township_unit_ids:
+        # A supervising township reaches the villages under it, as it reaches their placements.
+        conditions.append(Q(parent_id__in=scope.township_unit_ids, level=Unit.Level.VILLAGE))
     return Unit.objects.filter(_any(conditions))
 
 

@@ -126,8 +126,11 @@ def cadre_create(*, acting_user, **fields) -> Cadre:
         validate_id_number(fields["id_number"])
     except ValidationError as exc:
         raise CadreDataError(exc.messages[0]) from None
-    fields.setdefault("birth_date", id_number_birth_date(fields["id_number"]))
-    fields.setdefault("gender", id_number_gender(fields["id_number"]))
+    # A form leaves blank fields as None or "": those too are read from the number.
+    if not fields.get("birth_date"):
+        fields["birth_date"] = id_number_birth_date(fields["id_number"])
+    if not fields.get("gender"):
+        fields["gender"] = id_number_gender(fields["id_number"])
     if not fields.get("managing_department"):
         fields["managing_department"] = default_managing_department(rank=fields["rank"], sending_unit=fields["sending_unit"])
     cadre = Cadre(**fields)
@@ -176,6 +179,8 @@ def cadre_set_managing_department(
     """D1: the managing department is editable; each change is kept with its date."""
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
     _ensure_staff_over_cadre(acting_user, cadre)
+    # Nobody hands a cadre to a department outside their own authority (e.g. county → another city).
+    _ensure_staff_over(acting_user, department)
     old = cadre.managing_department
     cadre.managing_department = department
     cadre.save(update_fields=["managing_department", "updated_at"])
@@ -254,8 +259,10 @@ def program_policy_update(*, acting_user, program: Program, **changes) -> Progra
     except ValidationError as exc:
         raise ProgramsError(";".join(exc.messages)) from None
     policy.save()
+    # Compare the cleaned values ("3" and Decimal("3.0") are the same threshold).
+    after = {name: getattr(policy, name) for name in changes}
     diff = {
-        name: [_json_value(before[name]), _json_value(value)] for name, value in changes.items() if before[name] != value
+        name: [_json_value(before[name]), _json_value(after[name])] for name in changes if before[name] != after[name]
     }
     if diff:
         audit_record(actor=acting_user, action="program_policy_update", target=program, data=diff)
@@ -344,6 +351,8 @@ def placement_transition(
     )
     _ensure_can_manage_placement(acting_user, placement)
     current = Placement.Status(placement.status)
+    if to_status not in Placement.Status.values:
+        raise InvalidTransition(_("未知的挂职安排状态“%(status)s”。") % {"status": to_status})
     target = Placement.Status(to_status)
     if target not in Placement.TRANSITIONS[current]:
         raise InvalidTransition(
@@ -404,3 +413,317 @@ def placement_recall(*, acting_user, placement: Placement, effective_date: dt.da
         acting_user=acting_user, placement=placement, to_status=Placement.Status.RECALLED,
         effective_date=effective_date, note=note,
     )
+
+
+# --- Writes the admin needs (units, programs, posts, placement details, holidays) ------------
+# Same rules as above: keyword-only ``acting_user``, scope checked, one transaction with its
+# audit row. Field changes are audited as ``{field: [before, after]}``.
+
+
+def _validation_message(model, exc: ValidationError) -> str:
+    """One Chinese sentence from a model ValidationError, each message led by its field label."""
+    if not hasattr(exc, "error_dict"):
+        return ";".join(exc.messages)
+    parts = []
+    for name, errors in exc.message_dict.items():
+        label = model._meta.get_field(name).verbose_name if name != "__all__" else ""
+        parts += [f"{label}:{error}" if label else error for error in errors]
+    return ";".join(parts)
+
+
+def _record_full_clean(record) -> None:
+    try:
+        record.full_clean()
+    except ValidationError as exc:
+        raise ProgramsError(_validation_message(type(record), exc)) from None
+
+
+def _record_values(record, names) -> dict:
+    return {name: getattr(record, name) for name in names}
+
+
+def _audit_value(value):
+    if hasattr(value, "_meta"):
+        return str(value)
+    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+        return value.name or ""
+    return _json_value(value)
+
+
+def _record_apply(record, changes: dict, allowed: set, label: str) -> dict:
+    """Set ``changes`` on ``record`` and return the values they replaced. Unknown names are refused."""
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ProgramsError(
+            _("%(what)s不能修改这些项:%(names)s") % {"what": label, "names": "、".join(sorted(unknown))}
+        )
+    before = _record_values(record, changes)
+    for name, value in changes.items():
+        setattr(record, name, value)
+    return before
+
+
+def _record_diff(record, before: dict) -> dict:
+    """The audit diff, read after cleaning so that "3" and 3 are the same value."""
+    return {
+        name: [_audit_value(old), _audit_value(getattr(record, name))]
+        for name, old in before.items() if old != getattr(record, name)
+    }
+
+
+def _ensure_holiday_editor(user) -> None:
+    scope = user_scope(user)
+    if not (scope.is_superuser or scope.is_org_staff):
+        raise ProgramAccessDenied(_("只有组织部工作人员可以维护节假日表。"))
+
+
+UNIT_FIELDS = {
+    "name", "level", "kind", "region", "parent", "department", "is_external",
+    "tied_to_economy", "project_count", "petition_volume",
+}
+
+
+@transaction.atomic
+def unit_create(*, acting_user, **fields) -> Unit:
+    """Register a unit (R2) under a department in the acting user's subtree."""
+    unknown = set(fields) - UNIT_FIELDS
+    if unknown:
+        raise ProgramsError(_("单位没有这些项:%(names)s") % {"names": "、".join(sorted(unknown))})
+    unit = Unit(**fields)
+    _record_full_clean(unit)  # first: it also reports a missing department
+    _ensure_staff_over(acting_user, unit.department)
+    unit.save()
+    audit_record(actor=acting_user, action="unit_create", target=unit)
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, acting_user, unit: Unit, **changes) -> Unit:
+    """Change a unit. Both its old and its new department must be in the user's subtree."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _ensure_staff_over(acting_user, unit.department)
+    before = _record_apply(unit, changes, UNIT_FIELDS, _("单位"))
+    _ensure_staff_over(acting_user, unit.department)
+    _record_full_clean(unit)
+    diff = _record_diff(unit, before)
+    unit.save()
+    if diff:
+        audit_record(actor=acting_user, action="unit_update", target=unit, data=diff)
+    return unit
+
+
+PROGRAM_FIELDS = {
+    "name", "secondment_type", "year", "organising_department", "reference_date", "planned_start", "planned_end",
+    "description",
+}
+
+
+@transaction.atomic
+def program_update(*, acting_user, program: Program, **changes) -> Program:
+    """Change a program's own fields (its policy changes through ``program_policy_update``).
+
+    The secondment type cannot change once placements exist: they were checked against the
+    old type's direction rule (R4)."""
+    from .models import SecondmentType
+
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    _ensure_staff_over(acting_user, program.organising_department)
+    old_type = program.secondment_type
+    before = _record_apply(program, changes, PROGRAM_FIELDS, _("挂职项目"))
+    if program.secondment_type != old_type and program.placements.exists():
+        raise ProgramsError(
+            _("项目“%(program)s”已有挂职安排,挂职方式不能由“%(old)s”改为“%(new)s”。")
+            % {
+                "program": program.name,
+                "old": SecondmentType(old_type).label,
+                "new": SecondmentType(program.secondment_type).label,
+            }
+        )
+    _ensure_staff_over(acting_user, program.organising_department)
+    _record_full_clean(program)
+    diff = _record_diff(program, before)
+    program.save()
+    if diff:
+        audit_record(actor=acting_user, action="program_update", target=program, data=diff)
+    return program
+
+
+HOST_POST_FIELDS = {"host_unit", "title", "places", "duties"}
+
+
+@transaction.atomic
+def host_post_create(
+    *, acting_user, program: Program, host_unit: Unit, title: str, places: int = 1, duties: str = ""
+) -> HostPost:
+    """Add a post (岗位) at a host unit to a program."""
+    _ensure_staff_over(acting_user, program.organising_department)
+    post = HostPost(program=program, host_unit=host_unit, title=title, places=places, duties=duties)
+    _record_full_clean(post)
+    post.save()
+    audit_record(actor=acting_user, action="host_post_create", target=post, data={"program": program.pk})
+    return post
+
+
+@transaction.atomic
+def host_post_update(*, acting_user, host_post: HostPost, **changes) -> HostPost:
+    """Change a post. Places cannot drop below the open placements; the host unit cannot change
+    once cadres are placed there (their placements were checked against it, R4)."""
+    post = (
+        HostPost.objects.select_for_update(of=("self",)).select_related("program__organising_department").get(pk=host_post.pk)
+    )
+    _ensure_staff_over(acting_user, post.program.organising_department)
+    old_unit_id = post.host_unit_id
+    before = _record_apply(post, changes, HOST_POST_FIELDS, _("挂职岗位"))
+    if post.host_unit_id != old_unit_id and post.placements.exists():
+        raise ProgramsError(_("岗位“%(post)s”已有挂职安排,不能更换挂职单位。") % {"post": post.title})
+    taken = post.placements.filter(status__in=Placement.OPEN_STATUSES).count()
+    if post.places < taken:
+        raise ProgramsError(
+            _("岗位“%(post)s”已安排 %(taken)d 人,名额不能少于已安排人数。") % {"post": post.title, "taken": taken}
+        )
+    _record_full_clean(post)
+    diff = _record_diff(post, before)
+    post.save()
+    if diff:
+        audit_record(actor=acting_user, action="host_post_update", target=post, data=diff)
+    return post
+
+
+@transaction.atomic
+def host_post_delete(*, acting_user, host_post: HostPost) -> None:
+    """Remove a post that no placement uses."""
+    post = (
+        HostPost.objects.select_for_update(of=("self",)).select_related("program__organising_department").get(pk=host_post.pk)
+    )
+    _ensure_staff_over(acting_user, post.program.organising_department)
+    if post.placements.exists():
+        raise ProgramsError(_("岗位“%(post)s”已有挂职安排,不能删除。") % {"post": post.title})
+    audit_record(actor=acting_user, action="host_post_delete", target=post, data={"program": post.program_id})
+    post.delete()
+
+
+PLACEMENT_FIELDS = {"planned_start", "planned_end", "division_of_work", "work_targets", "party_relation_moved"}
+
+
+@transaction.atomic
+def placement_update(*, acting_user, placement: Placement, **changes) -> Placement:
+    """Change a placement's plan and its division of work and targets (R9, R10). The status and
+    the actual dates move only through ``placement_transition``."""
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("program__organising_department", "cadre__managing_department")
+        .get(pk=placement.pk)
+    )
+    _ensure_can_manage_placement(acting_user, placement)
+    before = _record_apply(placement, changes, PLACEMENT_FIELDS, _("挂职安排"))
+    if placement.planned_end <= placement.planned_start:
+        raise ProgramsError(_("计划结束日期应晚于计划开始日期。"))
+    _record_full_clean(placement)
+    diff = _record_diff(placement, before)
+    placement.save()
+    if diff:
+        audit_record(actor=acting_user, action="placement_update", target=placement, data=diff)
+    return placement
+
+
+def _placement_record_save(*, acting_user, record, action: str):
+    """Save a record that belongs to a placement (mentor, target letter): both the placement it
+    belongs to and, on a change, the one it belonged to must be manageable by the user."""
+    model = type(record)
+    placements = [record.placement_id]
+    before = {}
+    if record.pk:
+        stored = model.objects.select_for_update().get(pk=record.pk)
+        placements.append(stored.placement_id)
+        names = [f.name for f in model._meta.concrete_fields if f.name != "id"]
+        before = _record_values(stored, names)
+    for placement in Placement.objects.select_related(
+        "program__organising_department", "cadre__managing_department"
+    ).filter(pk__in=placements):
+        _ensure_can_manage_placement(acting_user, placement)
+    _record_full_clean(record)
+    created = record.pk is None
+    record.save()
+    if created:
+        audit_record(actor=acting_user, action=f"{action}_create", target=record, data={"placement": record.placement_id})
+    else:
+        diff = {
+            name: [_audit_value(value), _audit_value(getattr(record, name))]
+            for name, value in before.items() if value != getattr(record, name)
+        }
+        if diff:
+            audit_record(actor=acting_user, action=f"{action}_update", target=record, data=diff)
+    return record
+
+
+def _placement_record_delete(*, acting_user, record, action: str) -> None:
+    placement = Placement.objects.select_related(
+        "program__organising_department", "cadre__managing_department"
+    ).get(pk=record.placement_id)
+    _ensure_can_manage_placement(acting_user, placement)
+    audit_record(actor=acting_user, action=f"{action}_delete", target=record, data={"placement": placement.pk})
+    record.delete()
+
+
+@transaction.atomic
+def mentor_save(*, acting_user, mentor):
+    """Name or change a mentor (帮带责任人) of a placement (R10)."""
+    return _placement_record_save(acting_user=acting_user, record=mentor, action="mentor")
+
+
+@transaction.atomic
+def mentor_delete(*, acting_user, mentor) -> None:
+    _placement_record_delete(acting_user=acting_user, record=mentor, action="mentor")
+
+
+@transaction.atomic
+def target_letter_save(*, acting_user, target_letter):
+    """Record or change a target responsibility letter (目标管理责任书, R10)."""
+    return _placement_record_save(acting_user=acting_user, record=target_letter, action="target_letter")
+
+
+@transaction.atomic
+def target_letter_delete(*, acting_user, target_letter) -> None:
+    _placement_record_delete(acting_user=acting_user, record=target_letter, action="target_letter")
+
+
+@transaction.atomic
+def resume_entry_save(*, acting_user, resume_entry):
+    """Add or change a résumé line (简历) of a cadre the user may edit (R3)."""
+    from .models import ResumeEntry
+
+    cadres = [resume_entry.cadre_id]
+    if resume_entry.pk:
+        cadres.append(ResumeEntry.objects.select_for_update().get(pk=resume_entry.pk).cadre_id)
+    for cadre in Cadre.objects.select_related("managing_department", "sending_unit__department").filter(pk__in=cadres):
+        _ensure_staff_over_cadre(acting_user, cadre)
+    _record_full_clean(resume_entry)
+    action = "resume_entry_update" if resume_entry.pk else "resume_entry_create"
+    resume_entry.save()
+    audit_record(actor=acting_user, action=action, target=resume_entry.cadre, data={"entry": str(resume_entry)})
+    return resume_entry
+
+
+@transaction.atomic
+def resume_entry_delete(*, acting_user, resume_entry) -> None:
+    _ensure_staff_over_cadre(acting_user, resume_entry.cadre)
+    audit_record(actor=acting_user, action="resume_entry_delete", target=resume_entry.cadre, data={"entry": str(resume_entry)})
+    resume_entry.delete()
+
+
+@transaction.atomic
+def holiday_save(*, acting_user, holiday):
+    """Add or change a day of the holiday table (D3); every working-day count reads it."""
+    _ensure_holiday_editor(acting_user)
+    _record_full_clean(holiday)
+    action = "holiday_update" if holiday.pk else "holiday_create"
+    holiday.save()
+    audit_record(actor=acting_user, action=action, target=holiday, data={"date": holiday.date.isoformat(), "kind": holiday.kind})
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, acting_user, holiday) -> None:
+    _ensure_holiday_editor(acting_user)
+    audit_record(actor=acting_user, action="holiday_delete", target=holiday, data={"date": holiday.date.isoformat()})
+    holiday.delete()

@@ -146,6 +146,8 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG els
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers and monitoring poll the health check over plain HTTP on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -157,7 +159,41 @@ SILENCED_SYSTEM_CHECKS = [
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@secondment.local")
+
+
+def filesystem_broker_options(folder: Path) -> dict:
+    """Where kombu's filesystem transport keeps messages; secondment.celery creates the folders."""
+    return {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
+        # Without it kombu writes its exchange tables to ./control in the working directory.
+        "control_folder": str(folder / "control"),
+        "store_processed": False,
+        # kombu polls the folder once a second by default, so a worker took only one job per
+        # second per process; a tenth of a second keeps a backlog moving at little cost.
+        "polling_interval": 0.1,
+    }
+
+
+def redis_broker_options() -> dict:
+    """Redis transport options: fail fast when Redis is down.
+
+    kombu's default keeps retrying for several seconds before a send fails; the outbox would
+    hold a web request that long. The job stays pending and the dispatcher sends it later.
+    """
+    return {
+        "visibility_timeout": 3600,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "socket_connect_timeout": 2,
+    }
+
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport, so the embedded
 # default still runs jobs in a separate worker process.
@@ -165,15 +201,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_DATA_DIR = Path(os.environ.get("CELERY_DATA_DIR", BASE_DIR / "var" / "celery"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = redis_broker_options()
 else:
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_DATA_DIR / "queue"),
-        "data_folder_out": str(CELERY_DATA_DIR / "queue"),
-        "processed_folder": str(CELERY_DATA_DIR / "processed"),
-        "store_processed": False,
-    }
+    # The filesystem transport ignores the host; naming one keeps kombu from warning on each send.
+    CELERY_BROKER_URL = "filesystem://localhost/"
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_DATA_DIR)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -92,6 +92,12 @@ class World:
 
 
 def build_world() -> World:
+    # Transactional tests flush the database, presets and holidays from the data migration too.
+    from programs.models import Holiday, PolicyPreset
+    from programs.presets import holidays_sync, presets_sync
+
+    presets_sync(PolicyPreset)
+    holidays_sync(Holiday)
     w = World()
     w.admin = make_user("root-admin", superuser=True)
     w.city = make_department("晋城市委组织部", level=OrgDepartment.Level.CITY, region="山西省晋城市")

@@ -1,0 +1,96 @@
+"""``manage.py seed_demo``: the demo of D9, built through the services. Idempotent.
+
+Refuses to run with DEBUG off unless ``--force``: the demo's accounts share a published
+password and must never reach a production database by accident.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from programs.demo import hangzhou2006
+from programs.demo.builder import build_demo
+from programs.models import (
+    Cadre,
+    HostPost,
+    OrgDepartment,
+    Placement,
+    Program,
+    ResumeEntry,
+    Unit,
+)
+
+
+class Command(BaseCommand):
+    help = _("生成演示数据:五地组织部和单位、200余名干部、各地挂职项目和各状态的挂职安排、演示账号。可重复运行。")
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true",
+            help=_("在 DEBUG 关闭(生产设置)时也写入演示数据。演示账号使用公开密码,慎用。"),
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                _("DJANGO_DEBUG 未开启(生产设置),为防止演示数据和公开密码的演示账号写入正式数据库,已拒绝运行。"
+                  "确需写入,请加 --force 参数。")
+            )
+        started = time.monotonic()
+        with transaction.atomic():
+            result = build_demo()
+        elapsed = time.monotonic() - started
+        self._report(result, elapsed)
+
+    def _report(self, result, elapsed: float) -> None:
+        labels = {
+            "departments": _("组织部"), "units": _("单位"), "users": _("账号"), "role assignments": _("角色"),
+            "cadres": _("干部"), "résumé lines": _("简历"), "programs": _("挂职项目"), "host posts": _("岗位"),
+            "placements": _("挂职安排"), "mentors": _("帮带责任人"), "target letters": _("目标管理责任书"),
+        }
+        created = [f"{labels[key]} {n}" for key, n in result.created.items() if n]
+        write = self.stdout.write
+        write(self.style.SUCCESS(_("演示数据已就绪(用时 %(seconds).1f 秒)。") % {"seconds": elapsed}))
+        write(_("本次新建:%(items)s。") % {"items": "、".join(created)} if created else _("本次未新建任何数据:演示数据已完整。"))
+
+        by_status = dict(Placement.objects.values_list("status").annotate(n=Count("pk")))
+        statuses = "、".join(f"{status.label} {by_status.get(status.value, 0)}" for status in Placement.Status)
+        write(
+            _("现有:组织部 %(departments)d 个,单位 %(units)d 个,干部 %(cadres)d 名(简历 %(resume)d 条),"
+              "挂职项目 %(programs)d 个,岗位 %(posts)d 个,挂职安排 %(placements)d 条(%(statuses)s)。")
+            % {
+                "departments": OrgDepartment.objects.count(), "units": Unit.objects.count(),
+                "cadres": Cadre.objects.count(), "resume": ResumeEntry.objects.count(),
+                "programs": Program.objects.count(), "posts": HostPost.objects.count(),
+                "placements": sum(by_status.values()), "statuses": statuses,
+            }
+        )
+        for program in Program.objects.select_related("organising_department", "policy__preset").annotate(
+            n=Count("placements")
+        ).order_by("organising_department__path", "-year"):
+            preset = program.policy.preset.name if program.policy.preset else "—"
+            write(
+                _("  %(program)s · %(type)s · %(department)s · 模板:%(preset)s · 挂职安排 %(n)d 条")
+                % {"program": program, "type": program.get_secondment_type_display(),
+                   "department": program.organising_department, "preset": preset, "n": program.n}
+            )
+
+        batch = Program.objects.filter(year=2006, organising_department__name="杭州市委组织部").first()
+        if batch:
+            c = hangzhou2006.batch_composition(
+                Cadre.objects.filter(placements__program=batch).distinct(), batch.reference_date
+            )
+            write(
+                _("杭州市2006年批次(R25):%(total)d 人,中共党员 %(party_members)d 人,市管后备干部 %(city_reserve)d 人,"
+                  "副处以上 %(county_deputy_or_above)d 人;本科以上 %(university)d 人,其中硕士 %(masters)d 人、"
+                  "博士 %(doctors)d 人;1970年以后出生 %(born_1970_or_later)d 人,最年轻的 %(youngest_birth_year)s 年出生,"
+                  "平均年龄 %(average_age)s 岁。") % c
+            )
+
+        write(_("演示账号(密码均为 %(password)s):") % {"password": settings.DEMO_PASSWORD})
+        for account in result.accounts:
+            write(f"  {account.username:<13}{account.description}")

@@ -1,0 +1,138 @@
+"""The portal home (/portal/): role-aware, Chinese, and never another unit's rows (D6)."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from programs import services
+from tests.factories import make_cadre
+
+URL = "/portal/"
+NAMES = {"李明", "王芳", "赵强", "张伟", "陈静"}
+
+
+@pytest.fixture
+def portal_world(world):
+    """The world plus a village placement (王芳, for the township) and one in 高平 (赵强)."""
+    services.placement_create(acting_user=world.admin, cadre=world.cadres["zz_second"], host_post=world.posts["village"])
+    gp_program = services.program_create(
+        acting_user=world.admin, name="高平市机关干部下挂乡镇", secondment_type="down", year=2026,
+        organising_department=world.gaoping, reference_date=dt.date(2026, 3, 1), planned_start=dt.date(2026, 3, 1),
+    )
+    gp_post = services.host_post_create(acting_user=world.admin, program=gp_program, host_unit=world.units["gp_township"], title="副镇长")
+    services.placement_create(acting_user=world.admin, cadre=world.cadres["gp_cadre"], host_post=gp_post)
+    return world
+
+
+def _get(client, world, username):
+    client.force_login(get_user_model().objects.get(pk=world.users[username].pk))
+    return client.get(URL)
+
+
+def test_D6_anonymous_is_sent_to_the_login_page(client, world):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/portal/"
+
+
+def test_D6_user_without_a_role_is_refused(client, world):
+    response = _get(client, world, "nobody")
+    assert response.status_code == 403
+    assert "李明" not in response.content.decode()
+
+
+def test_login_page_is_in_chinese(client, db):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "登录" in html and "用户名" in html and "密码" in html
+    assert 'lang="zh-Hans"' in html
+
+
+def test_root_redirects_to_the_portal(client, db):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == URL
+
+
+# username: (section titles shown, names shown, other titles absent)
+ROLES = {
+    "hostunit": (["本单位挂职干部"], {"李明"}),
+    "hostclerk": (["本单位挂职干部"], {"李明"}),
+    "gphost": (["本单位挂职干部"], {"赵强"}),
+    "township": (["本乡镇所辖村挂职干部"], {"王芳"}),
+    "sendunit": (["本单位派出的挂职干部"], {"李明", "王芳"}),
+    "mentor": (["我帮带的挂职干部"], {"李明"}),
+    "cadre": (["我的挂职"], {"李明"}),
+    "othercadre": (["我的挂职"], {"赵强"}),
+    "orgstaff": ([], set()),
+    "countystaff": ([], set()),
+    "hzstaff": ([], set()),
+}
+ALL_TITLES = {"本单位挂职干部", "本乡镇所辖村挂职干部", "本单位派出的挂职干部", "我帮带的挂职干部", "我的挂职"}
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_D6_home_shows_each_role_its_section_and_only_its_rows(client, portal_world, username):
+    titles, names = ROLES[username]
+    response = _get(client, portal_world, username)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "工作台" in html and "您的角色" in html
+    for title in titles:
+        assert f"<h2>{title} " in html
+    for title in ALL_TITLES - set(titles):
+        assert f"<h2>{title} " not in html
+    for name in names:
+        assert name in html
+    for name in NAMES - names:
+        assert name not in html, f"{username} sees {name}"
+
+
+def test_D6_host_unit_sees_its_cadre_and_not_hangzhou(client, portal_world):
+    html = _get(client, portal_world, "hostunit").content.decode()
+    assert "本单位挂职干部" in html
+    assert "李明" in html and "泽州县巴公镇" in html and "党委委员、副镇长" in html and "在岗" in html
+    assert "陈静" not in html and "杭州市地铁建设工程指挥部" not in html
+    # The village under the township is another host unit: its placement is not the host unit's.
+    assert "王芳" not in html and "泽州县巴公镇西郜村" not in html
+
+
+def test_D6_cadre_sees_my_placement(client, portal_world):
+    html = _get(client, portal_world, "cadre").content.decode()
+    assert "我的挂职" in html and "李明" in html and "2026-03-02" in html
+    assert "挂职干部" in html  # role label
+
+
+def test_D6_cadre_without_a_placement_sees_an_empty_section(client, world):
+    html = _get(client, world, "othercadre").content.decode()
+    assert "我的挂职" in html and "暂无记录" in html and "李明" not in html
+
+
+def test_D6_staff_get_the_admin_link_and_no_rows(client, portal_world):
+    html = _get(client, portal_world, "orgstaff").content.decode()
+    assert "进入管理后台" in html and "组织部工作人员" in html
+    assert not NAMES & {name for name in NAMES if name in html}
+
+
+def test_D6_non_staff_get_no_admin_link(client, portal_world):
+    assert "进入管理后台" not in _get(client, portal_world, "hostunit").content.decode()
+
+
+def test_D6_home_costs_a_fixed_number_of_queries_however_many_rows(client, portal_world):
+    w = portal_world
+    client.force_login(get_user_model().objects.get(pk=w.users["sendunit"].pk))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured)
+
+    few = queries()
+    post = services.host_post_create(acting_user=w.admin, program=w.program, host_unit=w.units["zz_township"], title="镇长助理", places=5)
+    for index in range(4):
+        cadre = make_cadre(acting_user=w.admin, name=f"派出干部{index}", sending_unit=w.units["zz_drc"])
+        services.placement_create(acting_user=w.admin, cadre=cadre, host_post=post)
+    assert queries() == few
