@@ -11,10 +11,12 @@ job sent twice runs once.
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from celery import Task
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Job
@@ -23,29 +25,35 @@ logger = logging.getLogger(__name__)
 
 
 def job_enqueue(task_name: str, *, args: list | tuple = (), kwargs: dict | None = None) -> Job:
-    """Record a job in the current transaction; it is sent to the broker after commit."""
+    """Record a job in the current transaction; it is sent to the broker after commit.
+
+    Django drops the after-commit send with the row when a savepoint around it rolls back.
+    """
     job = Job.objects.create(task_name=task_name, args=list(args), kwargs=kwargs or {})
-    transaction.on_commit(lambda: job_dispatch(job_id=job.pk), robust=True)
+    transaction.on_commit(partial(_job_send, job), robust=True)
     return job
 
 
 def job_dispatch(*, job_id) -> bool:
-    """Hand one job to the broker. Returns whether the broker took it."""
+    """Hand one job to the broker unless it has finished. Returns whether the broker took it."""
+    job = Job.objects.filter(pk=job_id).exclude(status__in=[Job.Status.DONE, Job.Status.FAILED]).first()
+    return job is not None and _job_send(job)
+
+
+def _job_send(job: Job) -> bool:
     from secondment.celery import app
 
-    job = Job.objects.filter(pk=job_id).first()
-    if job is None or job.status in (Job.Status.DONE, Job.Status.FAILED):
-        return False
     try:
         app.send_task(job.task_name, args=job.args, kwargs=job.kwargs, task_id=str(job.pk), retry=False)
     except Exception as exc:  # the broker is unreachable: the dispatcher retries later
         logger.warning("job %s not taken by the broker: %s", job.pk, exc)
         Job.objects.filter(pk=job.pk, status=Job.Status.PENDING).update(
-            attempts=job.attempts + 1, last_error=str(exc)[:2000]
+            attempts=F("attempts") + 1, last_error=str(exc)[:2000]
         )
         return False
+    # The worker may already have finished it: never move a job back from DONE or FAILED.
     Job.objects.filter(pk=job.pk, status__in=[Job.Status.PENDING, Job.Status.SENT]).update(
-        status=Job.Status.SENT, attempts=job.attempts + 1, sent_at=timezone.now(), last_error=""
+        status=Job.Status.SENT, attempts=F("attempts") + 1, sent_at=timezone.now(), last_error=""
     )
     return True
 
@@ -60,10 +68,10 @@ def jobs_dispatch_pending(*, now=None) -> int:
     now = now or timezone.now()
     pending_before = now - timedelta(seconds=settings.JOBS_RESEND_AFTER_SECONDS)
     lost_before = now - timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT + settings.JOBS_RESEND_AFTER_SECONDS)
-    job_ids = list(
-        Job.objects.filter(status=Job.Status.PENDING, created_at__lt=pending_before).values_list("pk", flat=True)
-    ) + list(Job.objects.filter(status=Job.Status.SENT, sent_at__lt=lost_before).values_list("pk", flat=True))
-    return sum(job_dispatch(job_id=job_id) for job_id in job_ids)
+    due = Job.objects.filter(
+        Q(status=Job.Status.PENDING, created_at__lt=pending_before) | Q(status=Job.Status.SENT, sent_at__lt=lost_before)
+    ).order_by("created_at")
+    return sum(_job_send(job) for job in due.iterator())
 
 
 class OutboxTask(Task):

@@ -297,9 +297,11 @@ def placement_create(
     planned_end: dt.date | None = None,
     division_of_work: str = "",
     work_targets: str = "",
+    proposed_on: dt.date | None = None,
 ) -> Placement:
     """Propose a cadre for a host post (拟任). Checks the direction rule (R4), the post's free
-    places, and that the cadre has no other active placement (a database constraint)."""
+    places, and that the cadre has no other active placement (a database constraint).
+    ``proposed_on`` is the decision's date when it is recorded afterwards (default: today)."""
     program = host_post.program
     _ensure_staff_over(acting_user, program.organising_department)
     placement_check_direction(program=program, cadre=cadre, host_post=host_post)
@@ -327,8 +329,8 @@ def placement_create(
             _("干部“%(cadre)s”已有拟任或在岗的挂职安排,同一时间只能有一个。") % {"cadre": cadre.name}
         ) from None
     PlacementStatusChange.objects.create(
-        placement=placement, from_status="", to_status=placement.status, effective_date=timezone.localdate(),
-        note=_("拟任"), changed_by=acting_user,
+        placement=placement, from_status="", to_status=placement.status,
+        effective_date=proposed_on or timezone.localdate(), note=_("拟任"), changed_by=acting_user,
     )
     audit_record(actor=acting_user, action="placement_create", target=placement)
     return placement
@@ -367,6 +369,11 @@ def placement_transition(
             raise ProgramsError(
                 _("结束日期 %(end)s 早于实际到岗日期 %(start)s。")
                 % {"end": effective_date.isoformat(), "start": placement.actual_start.isoformat()}
+            )
+        if target == S.COMPLETED and effective_date < placement.planned_end:
+            raise ProgramsError(
+                _("期满日期 %(end)s 早于计划结束日期 %(planned)s:未到期结束请办理“提前结束”。")
+                % {"end": effective_date.isoformat(), "planned": placement.planned_end.isoformat()}
             )
         if target in (S.ENDED_EARLY, S.RECALLED) and not note.strip():
             raise ProgramsError(_("“%(target)s”须说明原因。") % {"target": target.label})

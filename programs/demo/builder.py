@@ -35,7 +35,6 @@ from ..models import (
     Mentor,
     OrgDepartment,
     Placement,
-    PlacementStatusChange,
     PolicyPreset,
     Program,
     ResumeEntry,
@@ -771,10 +770,7 @@ class DemoBuilder:
             placement = services.placement_create(
                 acting_user=acting, cadre=cadre, host_post=post, planned_start=plan.planned_start,
                 planned_end=plan.planned_end, division_of_work=plan.division_of_work, work_targets=plan.work_targets,
-            )
-            # placement_create stamps the proposal with today's date; the demo's history is older.
-            PlacementStatusChange.objects.filter(placement=placement, from_status="").update(
-                effective_date=plan.proposed_on
+                proposed_on=plan.proposed_on,
             )
             if plan.started_on:
                 placement = services.placement_transition(

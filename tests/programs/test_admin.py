@@ -656,16 +656,16 @@ def test_R9_start_action_asks_for_a_date_then_moves_and_records(client, world):
 
 
 @pytest.mark.parametrize(
-    ("action", "target", "note"),
-    [("action_complete", S.COMPLETED, ""), ("action_end_early", S.ENDED_EARLY, "因工作需要提前返回"),
-     ("action_recall", S.RECALLED, "擅自离岗")],
+    ("action", "target", "note", "day"),
+    [("action_complete", S.COMPLETED, "", "2027-02-28"), ("action_end_early", S.ENDED_EARLY, "因工作需要提前返回", "2026-09-01"),
+     ("action_recall", S.RECALLED, "擅自离岗", "2026-09-01")],
 )
-def test_R9_ending_actions_move_an_active_placement(client, world, action, target, note):
+def test_R9_ending_actions_move_an_active_placement(client, world, action, target, note, day):
     staff = world.users["countystaff"]
     login(client, staff)
-    post_action(client, action, [world.placement], apply="1", effective_date="2026-09-01", note=note)
+    post_action(client, action, [world.placement], apply="1", effective_date=day, note=note)
     world.placement.refresh_from_db()
-    assert world.placement.status == target and world.placement.actual_end == dt.date(2026, 9, 1)
+    assert world.placement.status == target and world.placement.actual_end == dt.date.fromisoformat(day)
     assert world.placement.status_changes.filter(from_status=S.ACTIVE, to_status=target, changed_by=staff).exists()
     assert audit_actions(staff) == ["placement_transition"]
 

@@ -66,22 +66,22 @@ def test_R9_start_sets_actual_start_and_records_history_audit_and_job(world):
 
 
 @pytest.mark.parametrize(
-    ("move", "target", "note"),
+    ("move", "target", "note", "day"),
     [
-        (services.placement_complete, S.COMPLETED, ""),
-        (services.placement_end_early, S.ENDED_EARLY, "因工作需要提前返回原单位"),
-        (services.placement_recall, S.RECALLED, "满意度测评低于50%,予以召回"),
+        (services.placement_complete, S.COMPLETED, "", dt.date(2027, 2, 28)),
+        (services.placement_end_early, S.ENDED_EARLY, "因工作需要提前返回原单位", dt.date(2026, 9, 1)),
+        (services.placement_recall, S.RECALLED, "满意度测评低于50%,予以召回", dt.date(2026, 9, 1)),
     ],
     ids=["期满", "提前结束", "召回"],
 )
-def test_R9_ending_moves_set_actual_end_and_record_everything(world, move, target, note):
-    placement = world.placement  # 在岗 since 2026-03-02
+def test_R9_ending_moves_set_actual_end_and_record_everything(world, move, target, note, day):
+    placement = world.placement  # 在岗 since 2026-03-02, planned to end 2027-02-28
     jobs = Job.objects.count()
-    move(acting_user=world.users["countystaff"], placement=placement, effective_date=dt.date(2026, 9, 1), note=note)
+    move(acting_user=world.users["countystaff"], placement=placement, effective_date=day, note=note)
     placement.refresh_from_db()
     assert placement.status == target
     assert placement.actual_start == dt.date(2026, 3, 2)
-    assert placement.actual_end == dt.date(2026, 9, 1)
+    assert placement.actual_end == day
     assert placement.end_reason == note
     last = placement.status_changes.order_by("-id").first()
     assert (last.from_status, last.to_status, last.note, last.changed_by) == (S.ACTIVE, target, note, world.users["countystaff"])
@@ -117,10 +117,17 @@ def _placement_in(world, status):
     placement = world.placement
     if status != S.ACTIVE:
         services.placement_transition(
-            acting_user=world.admin, placement=placement, to_status=status, effective_date=dt.date(2026, 6, 30),
-            note="测试",
+            acting_user=world.admin, placement=placement, to_status=status,
+            effective_date=placement.planned_end if status == S.COMPLETED else dt.date(2026, 6, 30), note="测试",
         )
     return placement
+
+
+def test_R9_completion_before_the_planned_end_is_refused(world):
+    with pytest.raises(ProgramsError, match="期满日期 2026-09-01 早于计划结束日期 2027-02-28"):
+        services.placement_complete(acting_user=world.admin, placement=world.placement, effective_date=dt.date(2026, 9, 1))
+    world.placement.refresh_from_db()
+    assert world.placement.status == S.ACTIVE and world.placement.actual_end is None
 
 
 @pytest.mark.parametrize(("current", "target"), REFUSED_MOVES, ids=[f"{c.label}→{t.label}" for c, t in REFUSED_MOVES])
