@@ -25,3 +25,10 @@ def archive_versions_visible_to(user) -> QuerySet[ArchiveVersion]:
     if not (scope.is_superuser or scope.is_org_staff):
         return ArchiveVersion.objects.none()
     return ArchiveVersion.objects.filter(placement_filter(scope, "placement__"))
+
+
+def archive_versions_downloadable_by(user) -> QuerySet[ArchiveVersion]:
+    """D8: downloading needs the permission besides the scope."""
+    if not user.has_perm("archives.download_archive"):
+        return ArchiveVersion.objects.none()
+    return archive_versions_visible_to(user)

@@ -1,9 +1,12 @@
-"""The health check operators and load balancers poll."""
+"""The health check operators and load balancers poll, and protected file downloads."""
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .files import protected_file_response
 
 
 def _database_state() -> dict:
@@ -36,3 +39,10 @@ def healthz(request):
     healthy = all(part["ok"] for part in state.values())
     state["status"] = "ok" if healthy else "unavailable"
     return JsonResponse(state, status=200 if healthy else 503)
+
+
+@login_required
+@require_GET
+def protected_file(request, name: str):
+    """An uploaded file, for users who may see the record holding it (core.files)."""
+    return protected_file_response(request.user, name)

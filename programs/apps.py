@@ -9,7 +9,13 @@ class ProgramsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from core.files import protected_folder_register
+
+        from . import selectors
         from .roles import role_groups_sync
+
+        protected_folder_register("cadres/photos", selectors.cadres_visible_to, "photo")
+        protected_folder_register("placements/target_letters", selectors.target_letters_visible_to, "document")
 
         # After every app's migrations: the groups also hold other apps' permissions.
         post_migrate.connect(role_groups_sync, dispatch_uid="programs.role_groups_sync")

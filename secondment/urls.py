@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from core.views import healthz
+from core.views import healthz, protected_file
 
 admin.site.site_header = "干部挂职锻炼管理系统"
 admin.site.site_title = "干部挂职锻炼管理系统"
@@ -15,9 +14,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("portal/", include("portal.urls")),
     path("healthz", healthz, name="healthz"),
+    # Uploaded files only through the access check, in DEBUG too (core.files).
+    path("files/<path:name>", protected_file, name="protected_file"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,61 @@
+"""Uploaded files are personal data (cadre photos, signed letters, archives): nobody downloads
+one without passing the same scope check as the record that holds it.
+
+Every upload folder is registered with a function that returns the records the user may
+see; ``/files/<name>`` answers a file only when such a record holds it, and 404 otherwise —
+the same answer as for a file that does not exist (D6). ``ProtectedFileStorage.url`` points
+every file field at that view, so the admin's "当前" links go through it too. Behind nginx, set
+``MEDIA_X_ACCEL_PREFIX`` and nginx sends the bytes after the check.
+"""
+
+import mimetypes
+from collections.abc import Callable
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.urls import reverse
+
+# upload folder → (function(user) → queryset of the records visible to the user, file field name)
+_REGISTRY: dict[str, tuple[Callable[[object], QuerySet], str]] = {}
+
+
+def protected_folder_register(folder: str, visible: Callable[[object], QuerySet], field: str) -> None:
+    _REGISTRY[folder.strip("/") + "/"] = (visible, field)
+
+
+class ProtectedFileStorage(FileSystemStorage):
+    """The project's default storage: files live under MEDIA_ROOT, URLs go through the check."""
+
+    def url(self, name):
+        return reverse("protected_file", kwargs={"name": name})
+
+
+def protected_file_owner_exists(user, name: str) -> bool:
+    for folder, (visible, field) in _REGISTRY.items():
+        if name.startswith(folder):
+            return visible(user).filter(**{field: name}).exists()
+    return False
+
+
+def protected_file_response(user, name: str) -> HttpResponse:
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not protected_file_owner_exists(user, name):
+        raise Http404
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    disposition = f"inline; filename*=UTF-8''{quote(path.name)}"
+    if settings.MEDIA_X_ACCEL_PREFIX:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.MEDIA_X_ACCEL_PREFIX.rstrip("/") + "/" + quote(name)
+    else:
+        storage = ProtectedFileStorage()
+        if not storage.exists(name):
+            raise Http404
+        response = FileResponse(storage.open(name, "rb"), content_type=content_type)
+    response["Content-Disposition"] = disposition
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
