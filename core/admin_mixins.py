@@ -180,18 +180,29 @@ class ServiceInline:
     when its parent object is (the parent admin's ``can_change_object``)."""
 
     readonly_inline = False
+    # Most inlines name a save service (new and changed rows) and a delete service taking the
+    # row as ``service_arg``; inlines with other needs override the service_* hooks.
+    save_service = None
+    delete_service = None
+    service_arg = ""
+
+    @classmethod
+    def _service_call(cls, service, request, obj):
+        if service is None:
+            raise NoServiceWrite(cls.model)
+        return service(acting_user=request.user, **{cls.service_arg: obj})
 
     @classmethod
     def service_create(cls, request, obj):
-        raise NoServiceWrite(cls.model)
+        cls._service_call(cls.save_service, request, obj)
 
     @classmethod
     def service_update(cls, request, obj, changed_fields):
-        raise NoServiceWrite(cls.model)
+        cls._service_call(cls.save_service, request, obj)
 
     @classmethod
     def service_delete(cls, request, obj):
-        raise NoServiceWrite(cls.model)
+        cls._service_call(cls.delete_service, request, obj)
 
     def _parent_allows(self, request, obj) -> bool:
         if self.readonly_inline:

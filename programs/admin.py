@@ -135,18 +135,9 @@ class ResumeEntryInline(ServiceInline, admin.TabularInline):
     model = ResumeEntry
     fields = ["start", "end", "description"]
     extra = 0
-
-    @classmethod
-    def service_create(cls, request, obj):
-        services.resume_entry_save(acting_user=request.user, resume_entry=obj)
-
-    @classmethod
-    def service_update(cls, request, obj, changed_fields):
-        services.resume_entry_save(acting_user=request.user, resume_entry=obj)
-
-    @classmethod
-    def service_delete(cls, request, obj):
-        services.resume_entry_delete(acting_user=request.user, resume_entry=obj)
+    save_service = staticmethod(services.resume_entry_save)
+    delete_service = staticmethod(services.resume_entry_delete)
+    service_arg = "resume_entry"
 
 
 class ManagingDepartmentChangeInline(ServiceInline, admin.TabularInline):
@@ -528,36 +519,18 @@ class MentorInline(ServiceInline, admin.TabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         return _not_superuser_fields(request, "user")
-
-    @classmethod
-    def service_create(cls, request, obj):
-        services.mentor_save(acting_user=request.user, mentor=obj)
-
-    @classmethod
-    def service_update(cls, request, obj, changed_fields):
-        services.mentor_save(acting_user=request.user, mentor=obj)
-
-    @classmethod
-    def service_delete(cls, request, obj):
-        services.mentor_delete(acting_user=request.user, mentor=obj)
+    save_service = staticmethod(services.mentor_save)
+    delete_service = staticmethod(services.mentor_delete)
+    service_arg = "mentor"
 
 
 class TargetLetterInline(ServiceInline, admin.StackedInline):
     model = TargetLetter
     fields = ["year", "signed_on", "term_targets", "annual_targets", "document"]
     extra = 0
-
-    @classmethod
-    def service_create(cls, request, obj):
-        services.target_letter_save(acting_user=request.user, target_letter=obj)
-
-    @classmethod
-    def service_update(cls, request, obj, changed_fields):
-        services.target_letter_save(acting_user=request.user, target_letter=obj)
-
-    @classmethod
-    def service_delete(cls, request, obj):
-        services.target_letter_delete(acting_user=request.user, target_letter=obj)
+    save_service = staticmethod(services.target_letter_save)
+    delete_service = staticmethod(services.target_letter_delete)
+    service_arg = "target_letter"
 
 
 class PlacementStatusChangeInline(ServiceInline, admin.TabularInline):
