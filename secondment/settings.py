@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "import_export",
     "core",
     "programs",
+    "selection",
     "assessments",
     "archives",
     "portal",
