@@ -68,3 +68,50 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} ({self.get_status_display()})"
+
+
+class ImportJob(models.Model):
+    """A spreadsheet import too big for a web request, run by a background job (core.imports).
+
+    The uploaded file is kept under ``imports/`` in the protected storage, which no download
+    view serves, and is deleted when the import has finished; the progress (processed/total
+    rows) and every error line stay on the row for the admin page that shows them.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("等待处理")
+        RUNNING = "running", _("正在导入")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("未导入(有错误)")
+
+    FINISHED = (Status.DONE, Status.FAILED)
+
+    importer = models.CharField(_("导入类型"), max_length=200, help_text=_("导入资源类的路径。"))
+    title = models.CharField(_("导入内容"), max_length=100)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已校验行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    skipped_count = models.PositiveIntegerField(_("未变化跳过"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台导入")
+        verbose_name_plural = _("后台导入")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.original_name}({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0

@@ -13,3 +13,11 @@ def jobs_dispatch_pending_task() -> int:
 def ping(note: str = "") -> str:
     """A no-op job: lets the health check and the tests see a job travel through a real worker."""
     return f"pong {note}".strip()
+
+
+@shared_task(name="core.spreadsheet_import", base=OutboxTask)
+def spreadsheet_import(import_job_id: int) -> None:
+    """A spreadsheet import too big for a web request (core.imports.import_job_run)."""
+    from .imports import import_job_run
+
+    import_job_run(import_job_id=import_job_id)

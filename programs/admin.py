@@ -26,8 +26,12 @@ from core.admin_mixins import (
     object_adopt,
 )
 from core.exceptions import ApplicationError
+from core.import_admin import SpreadsheetExportAdminMixin, SpreadsheetImportAdminMixin
+from core.spreadsheets import xlsx_response
 
 from . import selectors, services
+from .imports import exports
+from .imports.resources import CadreResource, UnitResource
 from .exceptions import ProgramAccessDenied
 from .forms import (
     CadreAdminForm,
@@ -100,8 +104,11 @@ class OrgDepartmentAdmin(ScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdmin, admin.ModelAdmin):
+class UnitAdmin(SpreadsheetImportAdminMixin, SpreadsheetExportAdminMixin, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.units_visible_to)
+    resource_classes = [UnitResource]
+    export_builder = staticmethod(exports.units_export)
+    export_stem = gettext_lazy("单位名册")
     list_display = ["name", "level", "kind", "region", "parent", "department", "is_external"]
     list_filter = ["level", "kind", "is_external", "tied_to_economy", ("department", ScopedRelatedFilter)]
     search_fields = ["name", "region", "parent__name"]
@@ -155,8 +162,11 @@ class ManagingDepartmentChangeInline(ServiceInline, admin.TabularInline):
 
 
 @admin.register(Cadre)
-class CadreAdmin(ScopedAdmin, admin.ModelAdmin):
+class CadreAdmin(SpreadsheetImportAdminMixin, SpreadsheetExportAdminMixin, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.cadres_visible_to)
+    resource_classes = [CadreResource]
+    export_builder = staticmethod(exports.cadres_export)
+    export_stem = gettext_lazy("干部名册")
     form = CadreAdminForm
     list_display = [
         "name", "gender", "id_number_masked", "birth_date", "rank", "current_post", "sending_unit",
@@ -380,11 +390,11 @@ class HostPostInline(ServiceInline, admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(ScopedAdmin, admin.ModelAdmin):
+class ProgramAdmin(SpreadsheetExportAdminMixin, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.programs_visible_to)
     list_display = [
         "name", "year", "secondment_type", "organising_department", "planned_start", "planned_end", "preset_name",
-        "policy_link",
+        "policy_link", "roster_link",
     ]
     list_filter = ["year", "secondment_type", ("organising_department", ScopedRelatedFilter)]
     search_fields = ["name", "organising_department__name"]
@@ -408,6 +418,47 @@ class ProgramAdmin(ScopedAdmin, admin.ModelAdmin):
             return "—"
         url = reverse("admin:programs_programpolicy_change", args=[policy.pk], current_app=self.admin_site.name)
         return format_html('<a href="{}">{}</a>', url, _("查看或修改政策"))
+
+    # --- 花名册 (roster) export: the placements of one program the user may see ----------
+
+    @admin.display(description=gettext_lazy("花名册"))
+    def roster_link(self, obj):
+        url = reverse("admin:programs_program_roster", args=[obj.pk], current_app=self.admin_site.name)
+        return format_html('<a href="{}">{}</a>', url, _("导出花名册"))
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if not self.has_export_permission(request):
+            columns.remove("roster_link")
+        return columns
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("<path:object_id>/roster/", self.admin_site.admin_view(self.roster_view), name="programs_program_roster"),
+        ] + super().get_urls()
+
+    def export_xlsx_view(self, request):
+        # The program list itself is not exported; each program's roster is (roster_view).
+        from django.http import Http404
+
+        raise Http404
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if hasattr(response, "context_data"):
+            response.context_data.pop("export_xlsx_url", None)
+        return response
+
+    def roster_view(self, request, object_id):
+        from django.core.exceptions import PermissionDenied
+
+        program = self.get_object(request, object_id)  # out of scope: 404 (D6)
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        content = exports.program_roster_export(user=request.user, program=program)
+        return xlsx_response(filename=exports.export_filename(_("%(program)s花名册") % {"program": program}), content=content)
 
     def get_fieldsets(self, request, obj=None):
         main = ["name", "secondment_type", "year", "organising_department", "reference_date", "planned_start", "planned_end", "description"]
@@ -551,8 +602,10 @@ S = Placement.Status
 
 
 @admin.register(Placement)
-class PlacementAdmin(ScopedAdmin, admin.ModelAdmin):
+class PlacementAdmin(SpreadsheetExportAdminMixin, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.placements_visible_to)
+    export_builder = staticmethod(exports.placements_export)
+    export_stem = gettext_lazy("挂职安排")
     scope_select_related = ("cadre", "host_post__host_unit")
     list_display = [
         "cadre", "sending_unit", "secondment_type", "host_unit", "post_title", "program", "status", "planned_start",

@@ -10,6 +10,28 @@ from django.utils.translation import gettext_lazy as _
 
 STAFF_GROUP = "组织部工作人员"
 FULL_ID_GROUP = "可查看完整身份证号"
+# Bulk import writes many records at once: a separate group the system administrator grants
+# to the staff who maintain the data, on top of the staff group (exports are for all staff).
+IMPORT_GROUP = "批量导入"
+
+# Spreadsheet permissions (settings IMPORT_EXPORT_IMPORT/EXPORT_PERMISSION_CODE = "import" /
+# "export", checked by core.import_admin). They are not model Meta permissions, so
+# ``role_groups_sync`` creates them: app → model → actions.
+SPREADSHEET_PERMISSIONS = {
+    "programs": {
+        "cadre": ("import", "export"),
+        "unit": ("import", "export"),
+        "placement": ("export",),
+        "program": ("export",),
+    },
+}
+
+
+def _spreadsheet_actions(action: str) -> dict:
+    return {
+        app_label: {model: (action,) for model, actions in models.items() if action in actions}
+        for app_label, models in SPREADSHEET_PERMISSIONS.items()
+    }
 
 # Model permissions organisation-department staff need in the admin; rows are still scoped.
 STAFF_PERMISSIONS = {
@@ -29,6 +51,15 @@ STAFF_PERMISSIONS = {
         "targetletter": ("view", "add", "change", "delete"),
         "holiday": ("view", "add", "change", "delete"),
         "roleassignment": ("view",),
+    },
+    "selection": {
+        "selection": ("view", "add", "change"),
+        "selectionstep": ("view",),
+        "demandrequest": ("view", "add", "change"),
+        "unitrecommendation": ("view",),
+        "application": ("view", "add", "change"),
+        "applicationstatuschange": ("view",),
+        "objection": ("view", "add", "change"),
     },
     "assessments": {"assessment": ("view",)},
     "archives": {"archiveversion": ("view",)},
@@ -122,11 +153,44 @@ def role_groups_sync(**kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q
 
+    spreadsheet_permissions_ensure()
+
+    def wanted(table) -> Q:
+        condition = Q(pk__in=[])
+        for app_label, models in table.items():
+            codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
+            condition |= Q(content_type__app_label=app_label, codename__in=codenames)
+        return condition
+
     staff, _created = Group.objects.get_or_create(name=STAFF_GROUP)
-    wanted = Q(pk__in=[])
-    for app_label, models in STAFF_PERMISSIONS.items():
-        codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
-        wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
-    staff.permissions.set(Permission.objects.filter(wanted))
+    # Every staff user may export (rows scoped, ID numbers masked); import is the 批量导入 group's.
+    staff.permissions.set(
+        Permission.objects.filter(wanted(STAFF_PERMISSIONS) | wanted(_spreadsheet_actions("export")))
+    )
+    importers, _created = Group.objects.get_or_create(name=IMPORT_GROUP)
+    importers.permissions.set(Permission.objects.filter(wanted(_spreadsheet_actions("import"))))
     full_id, _created = Group.objects.get_or_create(name=FULL_ID_GROUP)
     full_id.permissions.set(Permission.objects.filter(content_type__app_label="programs", codename="view_full_id_number"))
+
+
+ACTION_NAMES = {"import": _("可导入"), "export": _("可导出")}
+
+
+def spreadsheet_permissions_ensure() -> None:
+    """Create the import/export permissions of SPREADSHEET_PERMISSIONS (idempotent)."""
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    for app_label, models in SPREADSHEET_PERMISSIONS.items():
+        for model_name, actions in models.items():
+            try:
+                model = apps.get_model(app_label, model_name)
+            except LookupError:
+                continue
+            content_type = ContentType.objects.get_for_model(model)
+            for action in actions:
+                Permission.objects.get_or_create(
+                    content_type=content_type, codename=f"{action}_{model_name}",
+                    defaults={"name": f"{ACTION_NAMES[action]}{model._meta.verbose_name}"[:255]},
+                )

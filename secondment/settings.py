@@ -126,6 +126,8 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Documents users upload (applications, reports): PDF, Word or images up to this size.
+UPLOAD_DOCUMENT_MAX_BYTES = int(os.environ.get("UPLOAD_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Behind nginx: the internal location that serves MEDIA_ROOT after the access check (core.files).
 MEDIA_X_ACCEL_PREFIX = os.environ.get("DJANGO_MEDIA_X_ACCEL_PREFIX", "")
 STORAGES = {
@@ -236,3 +238,19 @@ LOGGING = {
 
 # Demo data: refuse to seed a production database unless forced.
 DEMO_PASSWORD = "demo-pass-2026"
+
+# Spreadsheet import and export (core.spreadsheets, core.import_admin). Import/export rights
+# are the permissions <app>.import_<model> / <app>.export_<model> (programs.roles).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True  # one summary audit row per import, not a log entry per row
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+# The preview's uploaded file waits for the confirm step in the system temp folder, never
+# under MEDIA_ROOT (not served by anything).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.TempFolderStorage"
+SPREADSHEET_MAX_UPLOAD_BYTES = int(os.environ.get("SPREADSHEET_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+SPREADSHEET_IMPORT_MAX_ROWS = int(os.environ.get("SPREADSHEET_IMPORT_MAX_ROWS", "20000"))
+SPREADSHEET_IMPORT_JOB_MAX_ROWS = int(os.environ.get("SPREADSHEET_IMPORT_JOB_MAX_ROWS", "200000"))
+SPREADSHEET_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
+SPREADSHEET_MAX_COMPRESSION_RATIO = int(os.environ.get("SPREADSHEET_MAX_COMPRESSION_RATIO", "200"))
+SPREADSHEET_MAX_ZIP_MEMBERS = 1000

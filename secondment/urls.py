@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("portal/", include("portal.urls")),
+    path("portal/selection/", include("selection.urls")),
     path("healthz", healthz, name="healthz"),
     # Uploaded files only through the access check, in DEBUG too (core.files).
     path("files/<path:name>", protected_file, name="protected_file"),

@@ -35,6 +35,7 @@ from programs.models import (
 from programs.roles import FULL_ID_GROUP, STAFF_GROUP
 from programs.rules import secondment_direction_check
 from programs.selectors import placements_visible_to
+from selection.demo import JIANGDONG_PROGRAM
 
 Role = RoleAssignment.Role
 R, E, P = Cadre.Rank, Cadre.Education, Cadre.PoliticalStatus
@@ -196,7 +197,8 @@ def test_one_program_per_locality_with_its_preset(demo, db):
     assert set(PolicyPreset.objects.values_list("code", flat=True)) <= {
         p.policy.preset.code for p in Program.objects.select_related("policy__preset")
     }
-    jiangdong = Program.objects.get(organising_department__name="江东区委组织部")
+    # 江东's second program is the demo's open demand survey (selection.demo), without placements yet.
+    jiangdong = Program.objects.exclude(name=JIANGDONG_PROGRAM).get(organising_department__name="江东区委组织部")
     assert jiangdong.policy.term_months == 6 and jiangdong.policy.batch_size == 3
     assert jiangdong.secondment_type == SecondmentType.LATERAL
     anqiu = Program.objects.get(organising_department__name="安丘市委组织部")
@@ -377,3 +379,15 @@ def test_R25_batch_cadres_are_individually_plausible(batch):
         assert work_years >= 0.5
     youngest = max(cadres, key=lambda c: c.birth_date)
     assert youngest.rank == R.GENERAL and youngest.education == E.BACHELOR
+
+
+def test_R7_demo_has_an_open_selection_and_a_demand_survey(demo, db):
+    from selection.models import Selection
+
+    open_selection = Selection.objects.get(stage=Selection.Stage.ANNOUNCED)
+    assert open_selection.program.organising_department.name == "泽州县委组织部"
+    assert open_selection.apply_from <= dt.date.today() <= open_selection.apply_until
+    assert open_selection.applications.count() >= 4
+    assert open_selection.applications.filter(status="recommended").exists()
+    survey = Selection.objects.get(stage=Selection.Stage.SURVEY)
+    assert survey.program.policy.demand_survey and survey.demand_requests.count() == 2

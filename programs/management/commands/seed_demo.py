@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from programs.demo import hangzhou2006
 from programs.demo.builder import build_demo
+from selection.demo import selections_seed
 from programs.models import (
     Cadre,
     HostPost,
@@ -43,8 +44,15 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             result = build_demo()
+            selections = selections_seed()
         elapsed = time.monotonic() - started
         self._report(result, elapsed)
+        self.stdout.write(
+            _("选派工作:本次新建 %(selections)d 个(报名 %(applications)d 人,岗位需求 %(requests)d 条);"
+              "泽州县第二批正在报名,江东区第一批在需求调研阶段。")
+            % {"selections": selections["selections"], "applications": selections["applications"],
+               "requests": selections["demand requests"]}
+        )
 
     def _report(self, result, elapsed: float) -> None:
         labels = {
