@@ -12,6 +12,7 @@ from django.contrib.admin.exceptions import NotRegistered
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -287,3 +288,28 @@ def form_model_values(form, *, changed_only: bool) -> dict:
             value = ""
         values[name] = value
     return values
+
+
+class ActionPageMixin:
+    """The intermediate page of an admin action that needs input (a date, a document number, a
+    reason) before it calls its service: the selected objects, the form, confirm or cancel."""
+
+    action_template = "admin/action_form.html"
+
+    def action_page(self, request, objects, *, form, title, intro, submit_label=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "opts": self.model._meta,
+            "objects": list(objects),
+            "form": form,
+            "action": request.POST.get("action", ""),
+            "submit_label": submit_label,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, self.action_template, context)
+
+    def applying(self, request) -> bool:
+        """Whether the action's page was submitted (rather than the action chosen in the list)."""
+        return "apply" in request.POST

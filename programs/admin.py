@@ -10,14 +10,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.admin_mixins import (
+    ActionPageMixin,
     ScopedAdmin,
     ScopedRelatedFilter,
     ScopedValuesFilter,
@@ -602,7 +602,7 @@ S = Placement.Status
 
 
 @admin.register(Placement)
-class PlacementAdmin(SpreadsheetExportAdminMixin, ScopedAdmin, admin.ModelAdmin):
+class PlacementAdmin(SpreadsheetExportAdminMixin, ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.placements_visible_to)
     export_builder = staticmethod(exports.placements_export)
     export_stem = gettext_lazy("挂职安排")
@@ -710,8 +710,8 @@ class PlacementAdmin(SpreadsheetExportAdminMixin, ScopedAdmin, admin.ModelAdmin)
         """Ask for the effective date (and reason), then move each selected placement through
         ``placement_transition``. Each refusal is shown with the service's message."""
         target = S(to_status)
-        form = PlacementTransitionForm(request.POST if "apply" in request.POST else None, note_required=note_required)
-        if "apply" in request.POST and form.is_valid():
+        form = PlacementTransitionForm(request.POST if self.applying(request) else None, note_required=note_required)
+        if self.applying(request) and form.is_valid():
             moved = 0
             for placement in queryset:
                 try:
@@ -733,17 +733,15 @@ class PlacementAdmin(SpreadsheetExportAdminMixin, ScopedAdmin, admin.ModelAdmin)
                     messages.SUCCESS,
                 )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("变更为“%(status)s”") % {"status": target.label},
-            "opts": self.model._meta,
-            "placements": list(queryset),
-            "form": form,
-            "action": request.POST.get("action", ""),
-            "target": target,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/programs/placement/transition.html", context)
+        placements = list(queryset)
+        return self.action_page(
+            request, placements, form=form, title=_("变更为“%(status)s”") % {"status": target.label},
+            intro=ngettext(
+                "以下 %(count)d 个挂职安排将变更为“%(status)s”:", "以下 %(count)d 个挂职安排将变更为“%(status)s”:",
+                len(placements),
+            ) % {"count": len(placements), "status": target.label},
+            submit_label=_("确认变更"),
+        )
 
     @admin.action(description=gettext_lazy("确认到岗"), permissions=["change"])
     def action_start(self, request, queryset):

@@ -24,6 +24,9 @@ SPREADSHEET_PERMISSIONS = {
         "placement": ("export",),
         "program": ("export",),
     },
+    "selection": {
+        "application": ("import", "export"),
+    },
 }
 
 

@@ -10,18 +10,22 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin_mixins import ScopedAdmin, ScopedRelatedFilter, ServiceInline, object_adopt
+from core.admin_mixins import ActionPageMixin, ScopedAdmin, ScopedRelatedFilter, ServiceInline, object_adopt
 from core.exceptions import ApplicationError
+from core.import_admin import SpreadsheetExportAdminMixin, SpreadsheetImportAdminMixin
 from programs import selectors as program_selectors
 from programs.models import HostPost
 
 from . import selectors, services
+from .eligibility import eligibility_summary
 from .admin_forms import AnnounceForm, DecideForm, NoticeForm, RecommendForm, ShortlistForm, StepForm
+from .imports import exports as spreadsheet_exports
+from .imports.forms import ApplicationConfirmImportForm, ApplicationImportForm
+from .imports.resources import ApplicationResource
 from .models import (
     Application,
     ApplicationStatusChange,
@@ -32,27 +36,9 @@ from .models import (
     UnitRecommendation,
 )
 
-ACTION_TEMPLATE = "admin/selection/action_form.html"
 
-
-class StepActionsMixin:
-    """Intermediate pages of the step actions: show the form, then call the service."""
-
-    def action_page(self, request, queryset, *, form, title, intro):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "intro": intro,
-            "opts": self.model._meta,
-            "objects": list(queryset),
-            "form": form,
-            "action": request.POST.get("action", ""),
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, ACTION_TEMPLATE, context)
-
-    def applying(self, request) -> bool:
-        return "apply" in request.POST
+class StepActionsMixin(ActionPageMixin):
+    """Step actions: one service call per selected selection, each refusal reported."""
 
     def each_selection(self, request, queryset, call, done_message):
         """Call ``call(selection)`` per selected row; report each refusal and the successes."""
@@ -199,6 +185,7 @@ class SelectionAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
             (_("初步人选"), {"fields": ["shortlist_meeting_on", "shortlist_document_number", "shortfall_reason"]}),
             (_("常委会决定"), {"fields": ["decision_meeting_on", "decision_document_number"]}),
             (_("公示"), {"fields": ["notice_start", "notice_end", "concluded_on"]}),
+            (_("报名人选排序(R5 资格、R6 优先)"), {"fields": ["ranking"]}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -206,6 +193,37 @@ class SelectionAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
             return []
         # Every field is written by a step action (services), never by this form.
         return [name for _title, options in self.get_fieldsets(request, obj) for name in options["fields"]]
+
+    @admin.display(description=gettext_lazy("排序"))
+    def ranking(self, obj):
+        """The candidates as the shortlist meeting reads them: eligible first, by priority (R6)."""
+        rows = getattr(obj, "_ranking_rows", [])
+        if not rows:
+            return _("暂无报名人选。")
+        body = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (rank, application.cadre.name, application.cadre.sending_unit.name, application.get_status_display(),
+                 eligibility_summary(failures) if failures else _("符合"), f"{score.total}({score})")
+                for rank, (application, failures, score) in enumerate(rows, start=1)
+            ),
+        )
+        return format_html(
+            '<table class="ranking"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>'
+            "</thead><tbody>{}</tbody></table>",
+            _("序号"), _("姓名"), _("派出单位"), _("状态"), _("资格审查"), _("优先分"), body,
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        # The ranking reads through the user's own scope; it travels on this request's object.
+        applications = (
+            selectors.applications_visible_to(request.user).filter(selection=obj)
+            .exclude(status__in=[Application.Status.WITHDRAWN, Application.Status.NOT_RECOMMENDED])
+            .select_related(*selectors.APPLICATION_RELATED).prefetch_related("cadre__resume_entries")
+        )
+        obj._ranking_rows = selectors.applications_ranked(applications)
+        return obj
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -328,8 +346,53 @@ class ApplicationStatusChangeInline(ServiceInline, admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
+class ApplicationSpreadsheetMixin(SpreadsheetImportAdminMixin, SpreadsheetExportAdminMixin):
+    """Candidate import for ONE selection chosen on the upload form (carried to the confirm
+    step and re-checked there), and the export of the filtered changelist. No background
+    import: a selection's candidates fit a web request, and a job would not know the selection."""
+
+    resource_classes = [ApplicationResource]
+    import_form_class = ApplicationImportForm
+    confirm_form_class = ApplicationConfirmImportForm
+    import_template_name = "admin/selection/application/import.html"
+    export_builder = staticmethod(spreadsheet_exports.applications_export)
+    export_stem = gettext_lazy("报名人选")
+
+    def importable_selections(self, request):
+        return selectors.selections_managed_by(request.user).filter(stage=Selection.Stage.ANNOUNCED).select_related(
+            "program"
+        )
+
+    def get_import_form_kwargs(self, request):
+        return {**super().get_import_form_kwargs(request), "selections": self.importable_selections(request)}
+
+    def get_import_form_initial(self, request):
+        return {**super().get_import_form_initial(request), "selection": request.GET.get("selection")}
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return {**super().get_confirm_form_kwargs(request, import_form), "selections": self.importable_selections(request)}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["selection"] = import_form.cleaned_data["selection"].pk
+        return initial
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            "selection": getattr(form, "cleaned_data", {}).get("selection"),
+        }
+
+    def import_background_view(self, request):
+        from django.http import Http404
+
+        raise Http404
+
+
 @admin.register(Application)
-class ApplicationAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
+class ApplicationAdmin(ApplicationSpreadsheetMixin, StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.applications_visible_to)
     scope_select_related = selectors.APPLICATION_RELATED
     list_display = [

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import validate_document_upload
-from programs.models import Cadre, HostPost
+from programs.models import Cadre, HostPost, Unit
 
 from .models import Application
 
@@ -90,3 +90,24 @@ class RecommendationForm(forms.Form):
         if not (cleaned.get("report_text", "").strip() or cleaned.get("report_file")):
             raise forms.ValidationError(_("请填写推荐报告或上传推荐报告文件。"))
         return cleaned
+
+
+class DemandRequestForm(forms.Form):
+    """R7 step 0 (江东): a host unit states a post it needs."""
+
+    host_unit = forms.ModelChoiceField(label=_("需求单位"), queryset=Unit.objects.none())
+    post_title = forms.CharField(label=_("岗位名称"), max_length=100)
+    duties = forms.CharField(label=_("岗位职责"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    wanted_background = forms.CharField(
+        label=_("人选专业背景要求"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    places = forms.IntegerField(label=_("需求人数"), min_value=1, max_value=20, initial=1)
+    term_months = forms.IntegerField(label=_("挂职期限(月)"), min_value=1, max_value=120, required=False,
+                                     help_text=_("留空则按项目政策的期限。"))
+
+    def __init__(self, *args, unit_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(pk__in=unit_ids).order_by("name")
+        self.fields["host_unit"].queryset = units
+        if len(unit_ids) == 1:
+            self.fields["host_unit"].initial = next(iter(unit_ids))

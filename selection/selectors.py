@@ -190,3 +190,11 @@ APPLICATION_RELATED = (
 def departments_above(paths) -> set[int]:
     """The ids of the departments at or above the departments with these paths."""
     return _ancestor_ids(paths)
+
+
+def applications_ranked(applications) -> list[tuple[Application, list, object]]:
+    """R6 orders eligible candidates (it never excludes anyone): eligible before ineligible, then by
+    priority score, highest first, then by name. Returns (application, failures, score) triples;
+    read the applications with ``APPLICATION_RELATED`` and ``cadre__resume_entries`` prefetched."""
+    rows = [(a, application_eligibility(a), application_priority(a)) for a in applications]
+    return sorted(rows, key=lambda row: (bool(row[1]), -row[2].total, row[0].cadre.name, row[0].pk))

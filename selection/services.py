@@ -331,6 +331,76 @@ def _requires_recommendation(policy) -> bool:
     return policy.selection_mode in (Mode.UNIT, Mode.BOTH)
 
 
+def application_refusals(
+    *, acting_user, selection: Selection, cadre: Cadre, source: str, statement: str = "", has_attachment: bool = False,
+    preferred_post: HostPost | None = None, applied_on: dt.date | None = None, today: dt.date,
+) -> tuple[dt.date, list[tuple[str, ApplicationError]]]:
+    """The rules of R7 step 2 for one application, without writing: who may put the cadre
+    forward by ``source``, the cadre within the announcement's reach, the stage, the window,
+    the policy's mode, the post and the written application.
+
+    Returns the date the application counts as made (today unless staff register a paper
+    application with its date) and every refusal as ``(field, error)`` in the order
+    ``application_create`` checks them: it raises the first; the spreadsheet import reports
+    each against its column. ``selection`` and ``cadre`` must be read with the program's
+    policy and the cadre's departments (no query is made here, except for a personal
+    application, whose openness to the cadre is a query).
+    """
+    refusals: list[tuple[str, ApplicationError]] = []
+    scope = user_scope(acting_user)
+    source = Application.Source(source)
+    is_manager = scope.is_superuser or (
+        scope.is_org_staff and selection.program.organising_department.path.startswith(scope.department_path)
+    )
+    if source == Application.Source.PERSONAL:
+        if scope.cadre_id != cadre.pk:
+            refusals.append(("source", SelectionAccessDenied(_("只能由干部本人提出申请。"))))
+        applied_on = today
+    elif source == Application.Source.UNIT:
+        if not (is_manager or cadre.sending_unit_id in scope.sending_unit_ids):
+            refusals.append(("source", SelectionAccessDenied(_("只能由干部所在派出单位或组织部推荐。"))))
+        applied_on = today
+    else:
+        if not is_manager:
+            refusals.append(("source", SelectionAccessDenied(_("只有组织部工作人员可以代为登记申请。"))))
+        applied_on = applied_on or today
+        if applied_on > today:
+            refusals.append(("applied_on", ApplicationRefused(_("报名日期不能晚于今天。"))))
+    # The announcement reaches the cadres of the organising department's subtree (D1).
+    reach = selectors.departments_above([cadre.managing_department.path, cadre.sending_unit.department.path])
+    if selection.program.organising_department_id not in reach:
+        if is_manager:
+            refusals.append(
+                ("cadre", ApplicationRefused(_("干部“%(cadre)s”不在本项目的选派范围内。") % {"cadre": cadre.name}))
+            )
+        else:
+            refusals.append(("cadre", SelectionNotFound(_("未找到该选派工作。"))))
+    if source == Application.Source.PERSONAL and not selectors.selections_open_to_cadre(cadre).filter(pk=selection.pk).exists():
+        refusals.append(("cadre", SelectionNotFound(_("未找到该选派工作。"))))
+    if selection.stage != Stage.ANNOUNCED:
+        refusals.append(("selection", ApplicationRefused(
+            _("选派工作处于“%(stage)s”阶段,不接受报名。") % {"stage": Stage(selection.stage).label}
+        )))
+    elif not (selection.apply_from <= applied_on <= selection.apply_until):
+        refusals.append(("applied_on", ApplicationRefused(
+            _("报名时间为 %(start)s 至 %(end)s,%(day)s 不在报名时间内。")
+            % {"start": _day(selection.apply_from), "end": _day(selection.apply_until), "day": _day(applied_on)}
+        )))
+    policy = selection.program.policy
+    if source not in allowed_sources(policy.selection_mode):
+        refusals.append(("source", ApplicationRefused(
+            _("本项目的报名方式为“%(mode)s”,不接受“%(source)s”。")
+            % {"mode": Mode(policy.selection_mode).label, "source": source.label}
+        )))
+    if preferred_post is not None and preferred_post.program_id != selection.program_id:
+        refusals.append(
+            ("preferred_post", ApplicationRefused(_("志愿岗位“%(post)s”不属于本项目。") % {"post": preferred_post}))
+        )
+    if source != Application.Source.UNIT and not (statement.strip() or has_attachment):
+        refusals.append(("statement", ApplicationRefused(_("请填写申请书或上传书面申请。"))))
+    return applied_on, refusals
+
+
 @transaction.atomic
 def application_create(
     *, acting_user, selection: Selection, cadre: Cadre, source: str, statement: str = "", attachment=None,
@@ -346,52 +416,13 @@ def application_create(
     today = today or timezone.localdate()
     selection = _selection_locked(acting_user, selection)
     cadre = Cadre.objects.select_related("managing_department", "sending_unit__department").get(pk=cadre.pk)
-    scope = user_scope(acting_user)
     source = Application.Source(source)
-    is_manager = scope.is_superuser or (
-        scope.is_org_staff and selection.program.organising_department.path.startswith(scope.department_path)
+    applied_on, refusals = application_refusals(
+        acting_user=acting_user, selection=selection, cadre=cadre, source=source, statement=statement,
+        has_attachment=bool(attachment), preferred_post=preferred_post, applied_on=applied_on, today=today,
     )
-    if source == Application.Source.PERSONAL:
-        if scope.cadre_id != cadre.pk:
-            raise SelectionAccessDenied(_("只能由干部本人提出申请。"))
-        applied_on = today
-    elif source == Application.Source.UNIT:
-        if not (is_manager or cadre.sending_unit_id in scope.sending_unit_ids):
-            raise SelectionAccessDenied(_("只能由干部所在派出单位或组织部推荐。"))
-        applied_on = today
-    else:
-        if not is_manager:
-            raise SelectionAccessDenied(_("只有组织部工作人员可以代为登记申请。"))
-        applied_on = applied_on or today
-        if applied_on > today:
-            raise ApplicationRefused(_("报名日期不能晚于今天。"))
-    # The announcement reaches the cadres of the organising department's subtree (D1).
-    reach = selectors.departments_above([cadre.managing_department.path, cadre.sending_unit.department.path])
-    if selection.program.organising_department_id not in reach:
-        if is_manager:
-            raise ApplicationRefused(_("干部“%(cadre)s”不在本项目的选派范围内。") % {"cadre": cadre.name})
-        raise SelectionNotFound(_("未找到该选派工作。"))
-    if source == Application.Source.PERSONAL and not selectors.selections_open_to_cadre(cadre).filter(pk=selection.pk).exists():
-        raise SelectionNotFound(_("未找到该选派工作。"))
-    if selection.stage != Stage.ANNOUNCED:
-        raise ApplicationRefused(
-            _("选派工作处于“%(stage)s”阶段,不接受报名。") % {"stage": Stage(selection.stage).label}
-        )
-    if not (selection.apply_from <= applied_on <= selection.apply_until):
-        raise ApplicationRefused(
-            _("报名时间为 %(start)s 至 %(end)s,%(day)s 不在报名时间内。")
-            % {"start": _day(selection.apply_from), "end": _day(selection.apply_until), "day": _day(applied_on)}
-        )
-    policy = selection.program.policy
-    if source not in allowed_sources(policy.selection_mode):
-        raise ApplicationRefused(
-            _("本项目的报名方式为“%(mode)s”,不接受“%(source)s”。")
-            % {"mode": Mode(policy.selection_mode).label, "source": source.label}
-        )
-    if preferred_post is not None and preferred_post.program_id != selection.program_id:
-        raise ApplicationRefused(_("志愿岗位“%(post)s”不属于本项目。") % {"post": preferred_post})
-    if source != Application.Source.UNIT and not (statement.strip() or attachment):
-        raise ApplicationRefused(_("请填写申请书或上传书面申请。"))
+    if refusals:
+        raise refusals[0][1]
     application = Application(
         selection=selection, cadre=cadre, source=source, statement=statement, preferred_post=preferred_post,
         applied_on=applied_on, registered_by=acting_user, status_changed_at=timezone.now(),
@@ -886,3 +917,85 @@ def selection_conclude(*, acting_user, selection: Selection, today: dt.date | No
         note=_("公示无异议,生成 %(count)d 个拟任挂职安排") % {"count": len(placements)}, concluded_on=today,
     )
     return placements
+
+
+# --- Spreadsheet import of candidates (paper applications registered by staff) -----------------
+
+
+def application_import_sources() -> tuple:
+    """What staff may register from a spreadsheet: paper applications and unit recommendations."""
+    return (Application.Source.STAFF, Application.Source.UNIT)
+
+
+@transaction.atomic
+def applications_import(
+    *, acting_user, selection: Selection, applications: list[Application], file_name: str = "",
+    today: dt.date | None = None,
+) -> dict:
+    """Register the candidates of a checked spreadsheet (R7 step 2) in one transaction.
+
+    ``applications`` are unsaved, each with ``cadre``, ``source``, ``preferred_post``,
+    ``statement`` and ``applied_on`` read from a row. Every row is checked again by
+    ``application_refusals`` under the selection's lock, so a stage move or a closed window
+    since the preview refuses the whole file. Writes the applications, their first status
+    row and an audit row each, and one summary audit row for the file.
+    """
+    today = today or timezone.localdate()
+    selection = _managed_selection(acting_user, selection)
+    if not applications:
+        return {"created": 0, "updated": 0}
+    cadres = Cadre.objects.select_related("managing_department", "sending_unit__department").in_bulk(
+        [application.cadre_id for application in applications]
+    )
+    now = timezone.now()
+    for application in applications:
+        source = Application.Source(application.source)
+        if source not in application_import_sources():
+            raise ApplicationRefused(
+                _("导入只能登记“%(sources)s”。") % {"sources": "、".join(str(s.label) for s in application_import_sources())}
+            )
+        cadre = cadres[application.cadre_id]
+        applied_on, refusals = application_refusals(
+            acting_user=acting_user, selection=selection, cadre=cadre, source=source,
+            statement=application.statement or "", preferred_post=application.preferred_post,
+            applied_on=application.applied_on, today=today,
+        )
+        if refusals:
+            raise ApplicationRefused(
+                _("干部“%(cadre)s”:%(reason)s") % {"cadre": cadre.name, "reason": refusals[0][1].message}
+            )
+        application.selection, application.cadre, application.applied_on = selection, cadre, applied_on
+        application.status = Status.APPLIED
+        application.registered_by = acting_user
+        application.status_changed_at = now
+    try:
+        with transaction.atomic():
+            Application.objects.bulk_create(applications)
+    except IntegrityError:
+        raise ApplicationRefused(
+            _("文件中有干部已报名本次选派(可能有人同时登记了报名),没有写入任何数据,请重新导入。")
+        ) from None
+    ApplicationStatusChange.objects.bulk_create(
+        ApplicationStatusChange(
+            application=application, from_status="", to_status=application.status,
+            note=_("批量导入:%(source)s") % {"source": Application.Source(application.source).label}, actor=acting_user,
+        )
+        for application in applications
+    )
+    from core.models import AuditLog
+
+    actor = acting_user if getattr(acting_user, "pk", None) else None
+    AuditLog.objects.bulk_create(
+        AuditLog(
+            actor=actor, action="application_create", target_type=Application._meta.label_lower,
+            target_id=str(application.pk), target_repr=str(application)[:200],
+            data={"source": application.source, "applied_on": application.applied_on.isoformat(),
+                  "preferred_post": application.preferred_post_id, "import_file": file_name},
+        )
+        for application in applications
+    )
+    audit_record(
+        actor=acting_user, action="applications_import", target=selection,
+        data={"file": file_name, "created": len(applications), "created_ids": [a.pk for a in applications]},
+    )
+    return {"created": len(applications), "updated": 0}

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/nominate/", views.selection_nominate, name="nominate"),
     path("<int:pk>/recommend/", views.selection_recommend, name="recommend"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
+    path("surveys/", views.survey_list, name="surveys"),
+    path("surveys/<int:pk>/", views.survey_detail, name="survey"),
 ]

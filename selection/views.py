@@ -18,7 +18,7 @@ from programs.models import Cadre, HostPost
 from programs.roles import user_scope
 
 from . import selectors, services
-from .forms import ApplyForm, NominateForm, RecommendationForm
+from .forms import ApplyForm, DemandRequestForm, NominateForm, RecommendationForm
 from .models import Application, Selection
 
 Stage = Selection.Stage
@@ -225,3 +225,60 @@ def selection_recommend(request, pk):
         return _refused(request, selection, exc, recommend_form=form)
     messages.success(request, _("推荐意见已录入。"))
     return redirect("selection:detail", pk=selection.pk)
+
+
+# --- The demand survey (R7 step 0, 江东): host units state the posts they need -------------------
+
+
+def _host_roles(user):
+    scope = user_scope(user)
+    if not scope.host_unit_ids:
+        raise PermissionDenied(_("岗位需求调研只对挂职单位开放。"))
+    return scope
+
+
+def _survey_for(user, pk) -> Selection:
+    return get_object_or_404(
+        selectors.selections_visible_to(user).filter(stage=Stage.SURVEY).select_related("program__organising_department"),
+        pk=pk,
+    )
+
+
+@login_required
+def survey_list(request):
+    """Surveys that reach the user's host unit, and the requests the unit has made."""
+    scope = _host_roles(request.user)
+    surveys = (
+        selectors.selections_visible_to(request.user).filter(stage=Stage.SURVEY)
+        .select_related("program__organising_department").order_by("-pk")
+    )
+    requests = (
+        selectors.demand_requests_visible_to(request.user).filter(host_unit_id__in=scope.host_unit_ids)
+        .select_related("selection__program", "host_unit", "host_post").order_by("-submitted_at")
+    )
+    return render(request, "selection/surveys.html", {"surveys": surveys, "requests": requests})
+
+
+@login_required
+def survey_detail(request, pk):
+    scope = _host_roles(request.user)
+    selection = _survey_for(request.user, pk)
+    form = DemandRequestForm(request.POST or None, unit_ids=scope.host_unit_ids)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.demand_request_submit(acting_user=request.user, selection=selection, **form.cleaned_data)
+            except ApplicationError as exc:
+                if isinstance(exc, PermissionDenied):
+                    raise
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("岗位需求已提交,由组织部汇总。"))
+                return redirect("selection:survey", pk=selection.pk)
+    requests = (
+        selectors.demand_requests_visible_to(request.user)
+        .filter(selection=selection, host_unit_id__in=scope.host_unit_ids).select_related("host_unit").order_by("pk")
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "selection/survey.html", {"selection": selection, "form": form, "requests": requests},
+                  status=status)

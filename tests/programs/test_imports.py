@@ -476,4 +476,4 @@ def test_every_staff_user_may_export_and_only_the_import_group_may_import(db):
     assert {"export_cadre", "export_unit", "export_placement", "export_program"} <= staff
     assert not {code for code in staff if code.startswith("import_")}
     importers = set(Group.objects.get(name=IMPORT_GROUP).permissions.values_list("codename", flat=True))
-    assert importers == {"import_cadre", "import_unit"}
+    assert importers == {"import_cadre", "import_unit", "import_application"}
