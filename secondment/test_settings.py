@@ -29,3 +29,7 @@ if CELERY_BROKER_URL.startswith("filesystem://") and not os.environ.get("CELERY_
     CELERY_DATA_DIR = Path(tempfile.mkdtemp(prefix="secondment-test-celery-"))
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_DATA_DIR)
     atexit.register(shutil.rmtree, CELERY_DATA_DIR, True)
+
+# The live server's request threads would otherwise keep their connections open after the test,
+# and the test database could not be dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
