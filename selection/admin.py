@@ -237,64 +237,52 @@ class SelectionAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
 
     # --- step actions -----------------------------------------------------------------------
 
+    def step_action(self, request, queryset, *, form_class, call, done, title, intro):
+        """Ask for the step's input, then call ``call(selection, cleaned_data)`` per selection."""
+        form = form_class(request.POST if self.applying(request) else None)
+        if self.applying(request) and form.is_valid():
+            self.each_selection(request, queryset, lambda selection: call(selection, form.cleaned_data), done)
+            return None
+        return self.action_page(request, queryset, form=form, title=title, intro=intro)
+
     @admin.action(description=gettext_lazy("发布预告"), permissions=["change"])
     def action_announce(self, request, queryset):
-        form = AnnounceForm(request.POST if self.applying(request) else None)
-        if self.applying(request) and form.is_valid():
-            self.each_selection(
-                request, queryset,
-                lambda selection: services.selection_announce(acting_user=request.user, selection=selection, **form.cleaned_data),
-                _("已发布 %(count)d 个选派工作的预告。"),
-            )
-            return None
-        return self.action_page(request, queryset, form=form, title=_("发布预告"),
-                                intro=_("发布以下选派工作的预告(选派范围、条件、名额和报名时间):"))
+        return self.step_action(
+            request, queryset, form_class=AnnounceForm,
+            call=lambda selection, data: services.selection_announce(acting_user=request.user, selection=selection, **data),
+            done=_("已发布 %(count)d 个选派工作的预告。"), title=_("发布预告"),
+            intro=_("发布以下选派工作的预告(选派范围、条件、名额和报名时间):"),
+        )
 
     @admin.action(description=gettext_lazy("开始公示"), permissions=["change"])
     def action_notice_start(self, request, queryset):
-        form = NoticeForm(request.POST if self.applying(request) else None)
-        if self.applying(request) and form.is_valid():
-            self.each_selection(
-                request, queryset,
-                lambda selection: services.selection_notice_start(
-                    acting_user=request.user, selection=selection, start=form.cleaned_data["start"],
-                    end=form.cleaned_data["end"],
-                ),
-                _("已对 %(count)d 个选派工作开始公示。"),
-            )
-            return None
-        return self.action_page(request, queryset, form=form, title=_("开始公示"), intro=_("对以下选派工作的常委会决定进行公示:"))
+        return self.step_action(
+            request, queryset, form_class=NoticeForm,
+            call=lambda selection, data: services.selection_notice_start(
+                acting_user=request.user, selection=selection, start=data["start"], end=data["end"],
+            ),
+            done=_("已对 %(count)d 个选派工作开始公示。"), title=_("开始公示"), intro=_("对以下选派工作的常委会决定进行公示:"),
+        )
 
     @admin.action(description=gettext_lazy("公示期满,生成拟任挂职安排"), permissions=["change"])
     def action_conclude(self, request, queryset):
-        form = forms.Form(request.POST if self.applying(request) else None)
-        if self.applying(request) and form.is_valid():
-            self.each_selection(
-                request, queryset,
-                lambda selection: services.selection_conclude(acting_user=request.user, selection=selection),
-                _("已完成 %(count)d 个选派工作,拟选派人选已生成拟任挂职安排。"),
-            )
-            return None
-        return self.action_page(
-            request, queryset, form=form, title=_("完成选派"),
+        return self.step_action(
+            request, queryset, form_class=forms.Form,
+            call=lambda selection, data: services.selection_conclude(acting_user=request.user, selection=selection),
+            done=_("已完成 %(count)d 个选派工作,拟选派人选已生成拟任挂职安排。"), title=_("完成选派"),
             intro=_("公示期满且异议均已处理的,将拟选派人选生成拟任挂职安排(全部成功或全部不生成):"),
         )
 
     @admin.action(description=gettext_lazy("汇总岗位需求"), permissions=["change"])
     def action_consolidate(self, request, queryset):
-        form = StepForm(request.POST if self.applying(request) else None)
-        if self.applying(request) and form.is_valid():
-            self.each_selection(
-                request, queryset,
-                lambda selection: services.demand_consolidate(
-                    acting_user=request.user, selection=selection, effective_date=form.cleaned_data["effective_date"],
-                    note=form.cleaned_data["note"],
-                ),
-                _("已汇总 %(count)d 个选派工作的岗位需求。"),
-            )
-            return None
-        return self.action_page(request, queryset, form=form, title=_("汇总岗位需求"),
-                                intro=_("将已采纳的岗位需求汇总为项目的挂职岗位,结束需求调研:"))
+        return self.step_action(
+            request, queryset, form_class=StepForm,
+            call=lambda selection, data: services.demand_consolidate(
+                acting_user=request.user, selection=selection, effective_date=data["effective_date"], note=data["note"],
+            ),
+            done=_("已汇总 %(count)d 个选派工作的岗位需求。"), title=_("汇总岗位需求"),
+            intro=_("将已采纳的岗位需求汇总为项目的挂职岗位,结束需求调研:"),
+        )
 
 
 # --- Applications (R5, R6, R7 steps 2–5) -----------------------------------------------------------
