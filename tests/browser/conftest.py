@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.selection.steps import transactional_scene  # noqa: F401  (the selection browser test's fixture)
 
@@ -28,6 +29,9 @@ def page(monkeypatch):
         try:
             yield context.new_page()
         finally:
+            # ORM calls made inside Playwright's sync loop run in its greenlet, whose context gets
+            # connections of its own; close them here, or the test database cannot be dropped.
+            connections.close_all()
             context.close()
             browser.close()
 
