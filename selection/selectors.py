@@ -58,12 +58,18 @@ def _unit_paths(unit_ids) -> list[str]:
     return list(Unit.objects.filter(pk__in=unit_ids).values_list("department__path", flat=True))
 
 
+def organised_within(scope: UserScope, prefix: str = "") -> Q:
+    """Staff reach what belongs to a selection whose program their subtree organises (D1);
+    ``prefix`` leads from the model to its selection (``"selection__"``), empty for Selection."""
+    return Q(**{f"{prefix}program__organising_department__path__startswith": scope.department_path})
+
+
 def selection_filter(scope: UserScope) -> Q:
     if scope.is_superuser:
         return Q()
     conditions = []
     if scope.is_org_staff:
-        conditions.append(Q(program__organising_department__path__startswith=scope.department_path))
+        conditions.append(organised_within(scope))
     if scope.cadre_id:
         cadre = Cadre.objects.select_related("managing_department", "sending_unit__department").get(pk=scope.cadre_id)
         conditions.append(cadre_open_selections_filter(cadre))
@@ -91,7 +97,7 @@ def selections_managed_by(user) -> QuerySet[Selection]:
     if scope.is_superuser:
         return Selection.objects.all()
     if scope.is_org_staff:
-        return Selection.objects.filter(program__organising_department__path__startswith=scope.department_path)
+        return Selection.objects.filter(organised_within(scope))
     return Selection.objects.none()
 
 
@@ -102,7 +108,7 @@ def application_filter(scope: UserScope, prefix: str = "") -> Q:
     p = prefix
     conditions = []
     if scope.is_org_staff:
-        conditions.append(Q(**{f"{p}selection__program__organising_department__path__startswith": scope.department_path}))
+        conditions.append(organised_within(scope, f"{p}selection__"))
     if scope.cadre_id:
         conditions.append(Q(**{f"{p}cadre_id": scope.cadre_id}))
     if scope.sending_unit_ids:
@@ -128,7 +134,7 @@ def recommendations_visible_to(user) -> QuerySet[UnitRecommendation]:
         return UnitRecommendation.objects.all()
     conditions = []
     if scope.is_org_staff:
-        conditions.append(Q(selection__program__organising_department__path__startswith=scope.department_path))
+        conditions.append(organised_within(scope, "selection__"))
     if scope.sending_unit_ids:
         conditions.append(Q(sending_unit_id__in=scope.sending_unit_ids))
     return UnitRecommendation.objects.filter(_any(conditions))
@@ -140,7 +146,7 @@ def objections_visible_to(user) -> QuerySet[Objection]:
     if scope.is_superuser:
         return Objection.objects.all()
     if scope.is_org_staff:
-        return Objection.objects.filter(selection__program__organising_department__path__startswith=scope.department_path)
+        return Objection.objects.filter(organised_within(scope, "selection__"))
     return Objection.objects.none()
 
 
@@ -150,7 +156,7 @@ def demand_requests_visible_to(user) -> QuerySet[DemandRequest]:
         return DemandRequest.objects.all()
     conditions = []
     if scope.is_org_staff:
-        conditions.append(Q(selection__program__organising_department__path__startswith=scope.department_path))
+        conditions.append(organised_within(scope, "selection__"))
     if scope.host_unit_ids:
         conditions.append(Q(host_unit_id__in=scope.host_unit_ids))
     return DemandRequest.objects.filter(_any(conditions)) if conditions else DemandRequest.objects.filter(NOTHING)
