@@ -21,3 +21,10 @@ def spreadsheet_import(import_job_id: int) -> None:
     from .imports import import_job_run
 
     import_job_run(import_job_id=import_job_id)
+
+
+@shared_task(name="core.notification_email", base=OutboxTask)
+def notification_email(notification_id: int) -> int:
+    from .notifications import notification_email_send
+
+    return notification_email_send(notification_id=notification_id)

@@ -64,6 +64,18 @@ STAFF_PERMISSIONS = {
         "applicationstatuschange": ("view",),
         "objection": ("view", "add", "change"),
     },
+    "daily": {
+        "leaverequest": ("view", "change"),
+        "leavestep": ("view",),
+        "violation": ("view", "add", "change"),
+        "inspection": ("view", "add", "change"),
+        "inspectioncheck": ("view", "add", "change", "delete"),
+        "attendancemonth": ("view",),
+        "contact": ("view", "add", "change", "delete"),
+        "problem": ("view", "add", "change"),
+    },
+    "duties": {},
+    "core": {"notification": ("view",)},
     "assessments": {"assessment": ("view",)},
     "archives": {"archiveversion": ("view",)},
 }

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "core",
     "programs",
     "selection",
+    "daily",
+    "duties",
     "assessments",
     "archives",
     "portal",
@@ -79,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.waiting",
             ],
         },
     },
@@ -168,6 +171,8 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@secondment.local")
+# The address users reach the site at, for links in e-mails (e.g. http://guazhi.zzb.gov.cn).
+SITE_URL = os.environ.get("SITE_URL", "")
 
 
 def filesystem_broker_options(folder: Path) -> dict:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("portal/", include("portal.urls")),
     path("portal/selection/", include("selection.urls")),
+    path("portal/daily/", include("daily.urls")),
+    path("portal/duties/", include("duties.urls")),
     path("healthz", healthz, name="healthz"),
     # Uploaded files only through the access check, in DEBUG too (core.files).
     path("files/<path:name>", protected_file, name="protected_file"),

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DailyConfig(AppConfig):
+    name = "daily"
+    verbose_name = _("日常管理")
+
+    def ready(self):
+        from portal.timeline import timeline_register
+        from portal.waiting import waiting_register
+
+        from . import selectors, selectors_supervision
+
+        waiting_register(selectors.waiting_items)
+        waiting_register(selectors_supervision.waiting_items)
+        timeline_register(selectors.timeline_events)
+        timeline_register(selectors_supervision.timeline_events)

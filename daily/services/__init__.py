@@ -1,0 +1,2 @@
+"""Writes of daily management, one module per area: ``leave`` (R11), ``supervision``
+(violations, inspections, attendance, contacts and problems, R13)."""

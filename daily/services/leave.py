@@ -1,0 +1,503 @@
+"""Leave (请销假, R11, D3): request, the host unit's decision, the department's approval or
+filing, cancellation and the return report.
+
+Routing is fixed when the request is made from the program's policy: up to
+``leave_threshold_days`` (inclusive, D3) the host unit's approver decides; over it, after the
+host unit's opinion, the request goes to the cadre's managing department (D1) — to approve
+(``approval``, 晋城) or, in ``filing`` mode (安丘), the host unit's approval is final and the
+department acknowledges the filing. Each step is a ``LeaveStep`` row and an audit row; the
+person who must act next is notified, and the requester hears only the final outcome.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.notifications import notifications_close_topic, notify
+from programs.calendar import _is_working, _overrides
+from programs.models import Placement, PolicyFields, RoleAssignment
+from programs.roles import user_scope
+
+from ..exceptions import DailyAccessDenied, LeaveError
+from ..models import LeaveRequest, LeaveStep
+
+S = LeaveRequest.Status
+HALF = Decimal("0.5")
+# A leave request may be at most this long; longer absences are not leave but a change of placement.
+MAX_LEAVE_CALENDAR_DAYS = 180
+
+
+# --- Counting (D3) ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeavePeriod:
+    """A period in half days: it starts on ``start`` (in the afternoon when ``start_afternoon``)
+    and ends on ``end`` (at noon when ``end_noon``)."""
+
+    start: dt.date
+    end: dt.date
+    start_afternoon: bool = False
+    end_noon: bool = False
+
+    @property
+    def first_slot(self) -> int:
+        return self.start.toordinal() * 2 + (1 if self.start_afternoon else 0)
+
+    @property
+    def last_slot(self) -> int:
+        return self.end.toordinal() * 2 + (0 if self.end_noon else 1)
+
+    def overlaps(self, other: "LeavePeriod") -> bool:
+        return self.first_slot <= other.last_slot and other.first_slot <= self.last_slot
+
+    @classmethod
+    def of(cls, leave: LeaveRequest) -> "LeavePeriod":
+        return cls(leave.start_date, leave.end_date, leave.start_afternoon, leave.end_noon)
+
+
+def leave_days_count(period: LeavePeriod, *, counting: str = PolicyFields.DayCounting.WORKING) -> Decimal:
+    """Days of leave in a period (D3): working days from the holiday table by default, or
+    calendar days; a half day at either end counts 0.5 when that day counts at all."""
+    if period.last_slot < period.first_slot:
+        return Decimal(0)
+    if counting == PolicyFields.DayCounting.CALENDAR:
+        counts = lambda day: True  # noqa: E731
+    else:
+        overrides = _overrides(period.start, period.end)
+        counts = lambda day: _is_working(day, overrides)  # noqa: E731
+    total = Decimal(0)
+    day = period.start
+    while day <= period.end:
+        if counts(day):
+            total += 1
+            if day == period.start and period.start_afternoon:
+                total -= HALF
+            if day == period.end and period.end_noon:
+                total -= HALF
+        day += timedelta(days=1)
+    return total
+
+
+def _period_check(period: LeavePeriod) -> None:
+    if period.end < period.start:
+        raise LeaveError(
+            _("结束日期 %(end)s 早于开始日期 %(start)s。") % {"end": period.end.isoformat(), "start": period.start.isoformat()}
+        )
+    if period.end == period.start and period.start_afternoon and period.end_noon:
+        raise LeaveError(_("同一天不能既从下午开始又在中午结束:半天假请只选其中一项。"))
+    if (period.end - period.start).days + 1 > MAX_LEAVE_CALENDAR_DAYS:
+        raise LeaveError(_("一次请假不能超过 %(days)s 天。") % {"days": MAX_LEAVE_CALENDAR_DAYS})
+
+
+def _placement_end(placement: Placement) -> dt.date:
+    return placement.actual_end or placement.planned_end
+
+
+def _slot_label(day: dt.date, afternoon: bool, end: bool) -> str:
+    if end:
+        return _("%(day)s 中午") % {"day": day.isoformat()} if afternoon else day.isoformat()
+    return _("%(day)s 下午") % {"day": day.isoformat()} if afternoon else day.isoformat()
+
+
+# --- Who ----------------------------------------------------------------------------------------
+
+
+def _host_approvers(placement: Placement):
+    User = get_user_model()
+    return User.objects.filter(
+        role_assignments__role=RoleAssignment.Role.HOST_APPROVER,
+        role_assignments__unit_id=placement.host_post.host_unit_id, is_active=True,
+    ).distinct()
+
+
+def _department_staff(department_id: int):
+    User = get_user_model()
+    return User.objects.filter(
+        role_assignments__role=RoleAssignment.Role.ORG_STAFF, role_assignments__department_id=department_id, is_active=True
+    ).distinct()
+
+
+def _is_requester(user, leave: LeaveRequest) -> bool:
+    return user.pk is not None and (user.pk == leave.requested_by_id or user.pk == leave.placement.cadre.user_id)
+
+
+def _ensure_not_requester(user, leave: LeaveRequest) -> None:
+    if _is_requester(user, leave):
+        raise DailyAccessDenied(_("不能审批本人的请假申请。"))
+
+
+def _ensure_host_approver(user, leave: LeaveRequest) -> None:
+    _ensure_not_requester(user, leave)
+    scope = user_scope(user)
+    if scope.is_superuser or leave.placement.host_post.host_unit_id in scope.host_approver_unit_ids:
+        return
+    raise DailyAccessDenied(_("只有挂职单位“%(unit)s”的审批人可以审批该请假。") % {"unit": leave.placement.host_post.host_unit})
+
+
+def _ensure_department_staff(user, leave: LeaveRequest) -> None:
+    """D1: the department the request was routed to (the cadre's managing department) decides."""
+    _ensure_not_requester(user, leave)
+    scope = user_scope(user)
+    if scope.is_superuser or (leave.department_id is not None and scope.department_id == leave.department_id):
+        return
+    raise DailyAccessDenied(_("该请假应由“%(department)s”审批或备案。") % {"department": leave.department})
+
+
+def _ensure_requester(user, leave: LeaveRequest) -> None:
+    if not _is_requester(user, leave):
+        raise DailyAccessDenied(_("只有请假的干部本人可以办理此事项。"))
+
+
+# --- Links and messages --------------------------------------------------------------------------
+
+
+def leave_topic(leave: LeaveRequest) -> str:
+    return f"daily.leaverequest:{leave.pk}"
+
+
+def _portal_url(leave: LeaveRequest) -> str:
+    return reverse("daily:leave_detail", kwargs={"pk": leave.pk})
+
+
+def _admin_url(leave: LeaveRequest) -> str:
+    return reverse("admin:daily_leaverequest_change", args=[leave.pk])
+
+
+def _summary(leave: LeaveRequest) -> dict:
+    return {
+        "cadre": leave.placement.cadre.name,
+        "kind": leave.get_kind_display(),
+        "start": _slot_label(leave.start_date, leave.start_afternoon, end=False),
+        "end": _slot_label(leave.end_date, leave.end_noon, end=True),
+        "days": leave.days.normalize() if leave.days == leave.days.to_integral() else leave.days,
+        "unit": leave.placement.host_post.host_unit.name,
+    }
+
+
+def _tell_requester(leave: LeaveRequest, outcome: str, opinion: str) -> None:
+    """The requester learns the outcome only at the final step (R11)."""
+    body = _("您 %(start)s 至 %(end)s 的%(kind)s(%(days)s 天)%(outcome)s。") % {**_summary(leave), "outcome": outcome}
+    if opinion:
+        body = _("%(body)s 意见:%(opinion)s") % {"body": body, "opinion": opinion}
+    notify(
+        recipients=[leave.requested_by, leave.placement.cadre.user],
+        title=_("请假审批结果:%(outcome)s") % {"outcome": outcome}, body=body, url=_portal_url(leave),
+    )
+
+
+def _ask_host(leave: LeaveRequest) -> None:
+    notify(
+        recipients=_host_approvers(leave.placement).exclude(pk=leave.requested_by_id),
+        title=_("请审批:%(cadre)s 请假 %(days)s 天") % _summary(leave),
+        body=_("%(cadre)s 申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave),
+        url=_portal_url(leave), topic=leave_topic(leave),
+    )
+
+
+def _ask_department(leave: LeaveRequest, *, filing: bool) -> None:
+    summary = _summary(leave)
+    if filing:
+        title = _("请备案:%(cadre)s 请假 %(days)s 天(挂职单位已批准)") % summary
+    else:
+        title = _("请审批:%(cadre)s 请假 %(days)s 天(挂职单位已签署意见)") % summary
+    notify(
+        recipients=_department_staff(leave.department_id).exclude(pk=leave.requested_by_id),
+        title=title,
+        body=_("%(cadre)s(挂职单位:%(unit)s)申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary,
+        url=_admin_url(leave), topic=leave_topic(leave),
+    )
+
+
+# --- Moves ---------------------------------------------------------------------------------------
+
+
+def _locked(leave: LeaveRequest) -> LeaveRequest:
+    return (
+        LeaveRequest.objects.select_for_update(of=("self",))
+        .select_related("placement__cadre__user", "placement__host_post__host_unit", "placement__program__policy",
+                        "department", "requested_by")
+        .get(pk=leave.pk)
+    )
+
+
+def _move(*, acting_user, leave: LeaveRequest, to_status: str, action: str, opinion: str = "") -> LeaveRequest:
+    current = S(leave.status)
+    target = S(to_status)
+    if target != current and target not in LeaveRequest.TRANSITIONS[current]:
+        raise LeaveError(
+            _("请假申请不能从“%(current)s”变为“%(target)s”。") % {"current": current.label, "target": target.label}
+        )
+    now = timezone.now()
+    leave.status = target
+    leave.status_changed_at = now
+    if target in (S.APPROVED, S.REJECTED) and current in LeaveRequest.PENDING_STATUSES:
+        leave.decided_at = now
+    leave.save()
+    LeaveStep.objects.create(
+        leave=leave, action=action, from_status=current, to_status=target, opinion=opinion, actor=acting_user
+    )
+    audit_record(
+        actor=acting_user, action=f"leave_{action}", target=leave,
+        data={"from": current.value, "to": target.value, "opinion": opinion},
+    )
+    return leave
+
+
+def _expect(leave: LeaveRequest, status: str, doing: str) -> None:
+    if leave.status != status:
+        raise LeaveError(
+            _("该请假申请当前状态为“%(current)s”,不能%(doing)s。") % {"current": leave.get_status_display(), "doing": doing}
+        )
+
+
+@transaction.atomic
+def leave_request_create(
+    *, acting_user, placement: Placement, kind: str, start_date: dt.date, end_date: dt.date,
+    start_afternoon: bool = False, end_noon: bool = False, reason: str,
+) -> LeaveRequest:
+    """The cadre requests leave (R11). Refused with the reason: dates outside the placement,
+    overlap with another request, nothing to count (only rest days), a missing reason."""
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("cadre__user", "cadre__managing_department", "program__policy", "host_post__host_unit")
+        .get(pk=placement.pk)
+    )
+    if acting_user.pk is None or placement.cadre.user_id != acting_user.pk:
+        raise DailyAccessDenied(_("只能为本人的挂职安排请假。"))
+    if placement.status != Placement.Status.ACTIVE:
+        raise LeaveError(
+            _("挂职安排当前状态为“%(status)s”,只有在岗期间可以请假。") % {"status": placement.get_status_display()}
+        )
+    if kind not in LeaveRequest.Kind.values:
+        raise LeaveError(_("未知的假别“%(kind)s”。") % {"kind": kind})
+    reason = (reason or "").strip()
+    if not reason:
+        raise LeaveError(_("请填写请假事由。"))
+    period = LeavePeriod(start_date, end_date, start_afternoon, end_noon)
+    _period_check(period)
+    placement_end = _placement_end(placement)
+    if start_date < placement.actual_start or end_date > placement_end:
+        raise LeaveError(
+            _("请假日期须在挂职期内(%(start)s 至 %(end)s)。")
+            % {"start": placement.actual_start.isoformat(), "end": placement_end.isoformat()}
+        )
+    for other in placement.leave_requests.filter(
+        status__in=LeaveRequest.HOLDING_STATUSES, start_date__lte=end_date, end_date__gte=start_date
+    ):
+        other_period = LeavePeriod.of(other)
+        if other.status == S.RETURNED and other.actual_return_date:
+            # A returned leave holds only the days up to the return.
+            other_period = _returned_period(other)
+        if period.overlaps(other_period):
+            raise LeaveError(
+                _("与已有的请假(%(start)s 至 %(end)s,%(status)s)时间重叠。")
+                % {"start": _slot_label(other_period.start, other_period.start_afternoon, end=False),
+                   "end": _slot_label(other_period.end, other_period.end_noon, end=True),
+                   "status": other.get_status_display()}
+            )
+    policy = placement.program.policy
+    days = leave_days_count(period, counting=policy.leave_day_counting)
+    if days <= 0:
+        raise LeaveError(_("所选日期均为休息日或节假日,无需请假。"))
+    escalated = days > policy.leave_threshold_days  # D3: "up to the threshold" includes it.
+    leave = LeaveRequest.objects.create(
+        placement=placement, kind=kind, start_date=start_date, start_afternoon=start_afternoon,
+        end_date=end_date, end_noon=end_noon, days=days, reason=reason, status=S.PENDING_HOST,
+        escalated=escalated, escalation_mode=policy.leave_escalation_mode if escalated else "",
+        department=placement.cadre.managing_department if escalated else None,
+        requested_by=acting_user, status_changed_at=timezone.now(),
+    )
+    LeaveStep.objects.create(leave=leave, action=LeaveStep.Action.SUBMIT, to_status=S.PENDING_HOST, opinion=reason, actor=acting_user)
+    audit_record(
+        actor=acting_user, action="leave_submit", target=leave,
+        data={"days": str(days), "escalated": escalated, "mode": leave.escalation_mode,
+              "department": leave.department_id, "threshold": str(policy.leave_threshold_days)},
+    )
+    _ask_host(leave)
+    return leave
+
+
+@transaction.atomic
+def leave_host_decide(*, acting_user, leave: LeaveRequest, approve: bool, opinion: str = "") -> LeaveRequest:
+    """The host unit's approver decides (≤ threshold) or gives its opinion (> threshold)."""
+    leave = _locked(leave)
+    _ensure_host_approver(acting_user, leave)
+    _expect(leave, S.PENDING_HOST, _("由挂职单位审批"))
+    opinion = (opinion or "").strip()
+    notifications_close_topic(topic=leave_topic(leave))
+    if not approve:
+        if not opinion:
+            raise LeaveError(_("不同意请假时请填写意见。"))
+        _move(acting_user=acting_user, leave=leave, to_status=S.REJECTED, action=LeaveStep.Action.HOST_REJECT, opinion=opinion)
+        _tell_requester(leave, _("未获挂职单位批准"), opinion)
+        return leave
+    if leave.escalated and leave.escalation_mode == PolicyFields.EscalationMode.APPROVAL:
+        _move(acting_user=acting_user, leave=leave, to_status=S.PENDING_DEPARTMENT,
+              action=LeaveStep.Action.HOST_APPROVE, opinion=opinion)
+        _ask_department(leave, filing=False)
+        return leave
+    _move(acting_user=acting_user, leave=leave, to_status=S.APPROVED, action=LeaveStep.Action.HOST_APPROVE, opinion=opinion)
+    if leave.is_filing:
+        _ask_department(leave, filing=True)
+    _tell_requester(leave, _("已获批准"), opinion)
+    return leave
+
+
+@transaction.atomic
+def leave_department_decide(*, acting_user, leave: LeaveRequest, approve: bool, opinion: str = "") -> LeaveRequest:
+    """The managing department approves or refuses a request over the threshold (approval mode)."""
+    leave = _locked(leave)
+    _ensure_department_staff(acting_user, leave)
+    _expect(leave, S.PENDING_DEPARTMENT, _("由组织部审批"))
+    opinion = (opinion or "").strip()
+    if not approve and not opinion:
+        raise LeaveError(_("不批准请假时请填写意见。"))
+    notifications_close_topic(topic=leave_topic(leave))
+    if approve:
+        _move(acting_user=acting_user, leave=leave, to_status=S.APPROVED,
+              action=LeaveStep.Action.DEPARTMENT_APPROVE, opinion=opinion)
+        outcome = _("已获组织部批准")
+    else:
+        _move(acting_user=acting_user, leave=leave, to_status=S.REJECTED,
+              action=LeaveStep.Action.DEPARTMENT_REJECT, opinion=opinion)
+        outcome = _("未获组织部批准")
+    _tell_requester(leave, outcome, opinion)
+    notify(
+        recipients=_host_approvers(leave.placement),
+        title=_("%(cadre)s 的请假%(outcome)s") % {**_summary(leave), "outcome": outcome},
+        body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave), url=_portal_url(leave),
+    )
+    return leave
+
+
+@transaction.atomic
+def leave_filing_acknowledge(*, acting_user, leave: LeaveRequest, opinion: str = "") -> LeaveRequest:
+    """Filing mode (安丘, D3): the department acknowledges a request the host unit approved."""
+    leave = _locked(leave)
+    _ensure_department_staff(acting_user, leave)
+    if not leave.awaits_filing_acknowledgement:
+        if leave.is_filing and leave.filing_acknowledged_at:
+            raise LeaveError(_("该请假已于 %(when)s 备案。") % {"when": f"{timezone.localtime(leave.filing_acknowledged_at):%Y-%m-%d %H:%M}"})
+        raise LeaveError(_("该请假不需要组织部备案,或挂职单位尚未批准。"))
+    leave.filing_acknowledged_at = timezone.now()
+    leave.save(update_fields=["filing_acknowledged_at"])
+    LeaveStep.objects.create(
+        leave=leave, action=LeaveStep.Action.FILING_ACKNOWLEDGE, from_status=leave.status, to_status=leave.status,
+        opinion=(opinion or "").strip(), actor=acting_user,
+    )
+    audit_record(actor=acting_user, action="leave_filing_acknowledge", target=leave, data={"opinion": opinion})
+    notifications_close_topic(topic=leave_topic(leave))
+    return leave
+
+
+@transaction.atomic
+def leave_cancel(*, acting_user, leave: LeaveRequest, reason: str = "", today: dt.date | None = None) -> LeaveRequest:
+    """The requester withdraws a pending request, or an approved one before it starts."""
+    leave = _locked(leave)
+    _ensure_requester(acting_user, leave)
+    today = today or timezone.localdate()
+    if leave.status == S.APPROVED and leave.start_date <= today:
+        raise LeaveError(_("请假已于 %(start)s 开始,不能撤销,请在返岗后销假。") % {"start": leave.start_date.isoformat()})
+    if S.CANCELLED not in LeaveRequest.TRANSITIONS[S(leave.status)]:
+        raise LeaveError(_("该请假申请当前状态为“%(current)s”,不能撤销。") % {"current": leave.get_status_display()})
+    was = leave.status
+    notifications_close_topic(topic=leave_topic(leave))
+    _move(acting_user=acting_user, leave=leave, to_status=S.CANCELLED, action=LeaveStep.Action.CANCEL, opinion=(reason or "").strip())
+    if was == S.APPROVED or was == S.PENDING_DEPARTMENT:
+        notify(
+            recipients=_host_approvers(leave.placement),
+            title=_("%(cadre)s 已撤销请假") % _summary(leave),
+            body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave), url=_portal_url(leave),
+        )
+    return leave
+
+
+def _returned_period(leave: LeaveRequest) -> LeavePeriod:
+    """The period actually taken: up to noon of the return day when back in the afternoon,
+    otherwise up to the day before the return."""
+    if leave.actual_return_afternoon:
+        return LeavePeriod(leave.start_date, leave.actual_return_date, leave.start_afternoon, end_noon=True)
+    return LeavePeriod(leave.start_date, leave.actual_return_date - timedelta(days=1), leave.start_afternoon, end_noon=False)
+
+
+@transaction.atomic
+def leave_return_report(
+    *, acting_user, leave: LeaveRequest, actual_return_date: dt.date, actual_return_afternoon: bool = False,
+    today: dt.date | None = None,
+) -> LeaveRequest:
+    """The cadre reports back (销假) with the day they were back on post; the days are recounted."""
+    leave = _locked(leave)
+    _ensure_requester(acting_user, leave)
+    _expect(leave, S.APPROVED, _("销假"))
+    today = today or timezone.localdate()
+    if actual_return_date > today:
+        raise LeaveError(_("返岗日期 %(day)s 晚于今天,请返岗后再销假。") % {"day": actual_return_date.isoformat()})
+    leave.actual_return_date = actual_return_date
+    leave.actual_return_afternoon = actual_return_afternoon
+    taken = _returned_period(leave)
+    if taken.last_slot < taken.first_slot:
+        raise LeaveError(
+            _("返岗时间 %(day)s 不能早于请假开始时间 %(start)s。")
+            % {"day": _slot_label(actual_return_date, actual_return_afternoon, end=False),
+               "start": _slot_label(leave.start_date, leave.start_afternoon, end=False)}
+        )
+    leave.actual_days = leave_days_count(taken, counting=leave.placement.program.policy.leave_day_counting)
+    _move(acting_user=acting_user, leave=leave, to_status=S.RETURNED, action=LeaveStep.Action.RETURN,
+          opinion=_("返岗日期 %(day)s,实际请假 %(days)s 天") % {"day": actual_return_date.isoformat(), "days": leave.actual_days})
+    notify(
+        recipients=_host_approvers(leave.placement),
+        title=_("%(cadre)s 已销假") % _summary(leave),
+        body=_("返岗日期 %(day)s,实际请假 %(days)s 天。") % {"day": actual_return_date.isoformat(), "days": leave.actual_days},
+        url=_portal_url(leave),
+    )
+    return leave
+
+
+def leave_return_overdue(leave: LeaveRequest, *, today: dt.date | None = None) -> bool:
+    """Approved leave past its end without a return report, or reported back after the end (R11)."""
+    today = today or timezone.localdate()
+    if leave.status == S.APPROVED:
+        return leave.end_date < today
+    if leave.status == S.RETURNED and leave.actual_return_date:
+        return _returned_period(leave).last_slot > LeavePeriod.of(leave).last_slot
+    return False
+
+
+def leave_actions_for(user, leave: LeaveRequest, *, today: dt.date | None = None) -> set[str]:
+    """What the user may do with the request now (for the buttons a page shows); the services
+    check again."""
+    today = today or timezone.localdate()
+    scope = user_scope(user)
+    actions = set()
+    requester = _is_requester(user, leave)
+    if requester:
+        if leave.status in LeaveRequest.PENDING_STATUSES or (leave.status == S.APPROVED and leave.start_date > today):
+            actions.add("cancel")
+        if leave.status == S.APPROVED and leave.start_date <= today:
+            actions.add("return")
+        return actions
+    if leave.status == S.PENDING_HOST and (
+        scope.is_superuser or leave.placement.host_post.host_unit_id in scope.host_approver_unit_ids
+    ):
+        actions.add("host_decide")
+    department_staff = scope.is_superuser or (leave.department_id and scope.department_id == leave.department_id)
+    if leave.status == S.PENDING_DEPARTMENT and department_staff:
+        actions.add("department_decide")
+    if leave.awaits_filing_acknowledgement and department_staff:
+        actions.add("filing_acknowledge")
+    return actions
+
+
+def leave_overlap_filter(start: dt.date, end: dt.date) -> Q:
+    """Requests that take days between ``start`` and ``end`` (for attendance and statistics)."""
+    return Q(status__in=(S.APPROVED, S.RETURNED), start_date__lte=end, end_date__gte=start)
