@@ -121,6 +121,8 @@ def timeline_events(user, placement) -> list:
     """Leave of the placement for the portal's per-cadre timeline."""
     from portal.timeline import TimelineEvent
 
+    from .services.leave import days_text
+
     tones = {
         LeaveRequest.Status.APPROVED: "ok", LeaveRequest.Status.RETURNED: "ok",
         LeaveRequest.Status.REJECTED: "danger", LeaveRequest.Status.PENDING_HOST: "warning",
@@ -131,7 +133,7 @@ def timeline_events(user, placement) -> list:
         events.append(TimelineEvent(
             date=leave.start_date, category=_("请销假"),
             title=_("%(kind)s %(days)s 天(%(status)s)") % {
-                "kind": leave.get_kind_display(), "days": leave.days, "status": leave.get_status_display()},
+                "kind": leave.get_kind_display(), "days": days_text(leave.days), "status": leave.get_status_display()},
             detail=_("%(start)s 至 %(end)s") % {"start": leave.start_date.isoformat(), "end": leave.end_date.isoformat()},
             url=reverse("daily:leave_detail", kwargs={"pk": leave.pk}), tone=tones.get(leave.status, ""),
         ))

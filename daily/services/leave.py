@@ -88,6 +88,11 @@ def leave_days_count(period: LeavePeriod, *, counting: str = PolicyFields.DayCou
     return total
 
 
+def days_text(value: Decimal) -> str:
+    """3.0 → "3", 3.5 → "3.5": how a number of days is written in messages."""
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+
+
 def _period_check(period: LeavePeriod) -> None:
     if period.end < period.start:
         raise LeaveError(
@@ -147,8 +152,10 @@ def _ensure_host_approver(user, leave: LeaveRequest) -> None:
 def _ensure_department_staff(user, leave: LeaveRequest) -> None:
     """D1: the department the request was routed to (the cadre's managing department) decides."""
     _ensure_not_requester(user, leave)
+    if leave.department_id is None:
+        raise LeaveError(_("该请假在挂职单位审批权限内,不需要组织部审批或备案。"))
     scope = user_scope(user)
-    if scope.is_superuser or (leave.department_id is not None and scope.department_id == leave.department_id):
+    if scope.is_superuser or scope.department_id == leave.department_id:
         return
     raise DailyAccessDenied(_("该请假应由“%(department)s”审批或备案。") % {"department": leave.department})
 
@@ -179,7 +186,7 @@ def _summary(leave: LeaveRequest) -> dict:
         "kind": leave.get_kind_display(),
         "start": _slot_label(leave.start_date, leave.start_afternoon, end=False),
         "end": _slot_label(leave.end_date, leave.end_noon, end=True),
-        "days": leave.days.normalize() if leave.days == leave.days.to_integral() else leave.days,
+        "days": days_text(leave.days),
         "unit": leave.placement.host_post.host_unit.name,
     }
 
@@ -321,7 +328,7 @@ def leave_request_create(
     audit_record(
         actor=acting_user, action="leave_submit", target=leave,
         data={"days": str(days), "escalated": escalated, "mode": leave.escalation_mode,
-              "department": leave.department_id, "threshold": str(policy.leave_threshold_days)},
+              "department": leave.department_id, "threshold": days_text(policy.leave_threshold_days)},
     )
     _ask_host(leave)
     return leave
@@ -453,11 +460,11 @@ def leave_return_report(
         )
     leave.actual_days = leave_days_count(taken, counting=leave.placement.program.policy.leave_day_counting)
     _move(acting_user=acting_user, leave=leave, to_status=S.RETURNED, action=LeaveStep.Action.RETURN,
-          opinion=_("返岗日期 %(day)s,实际请假 %(days)s 天") % {"day": actual_return_date.isoformat(), "days": leave.actual_days})
+          opinion=_("返岗日期 %(day)s,实际请假 %(days)s 天") % {"day": actual_return_date.isoformat(), "days": days_text(leave.actual_days)})
     notify(
         recipients=_host_approvers(leave.placement),
         title=_("%(cadre)s 已销假") % _summary(leave),
-        body=_("返岗日期 %(day)s,实际请假 %(days)s 天。") % {"day": actual_return_date.isoformat(), "days": leave.actual_days},
+        body=_("返岗日期 %(day)s,实际请假 %(days)s 天。") % {"day": actual_return_date.isoformat(), "days": days_text(leave.actual_days)},
         url=_portal_url(leave),
     )
     return leave
