@@ -1,0 +1,105 @@
+"""Duties in the admin: staff see their subtree's rows (D1, D6), write through the services."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from core.models import AuditLog
+from duties import services
+from duties.models import EarlyWarning, TrainingRecord
+
+DAY = dt.date(2026, 4, 10)
+MODELS = ["exchangemeeting", "ownedcase", "caseprogress", "feedbackcard", "earlywarning", "trainingrecord",
+          "partybranch", "branchactivity", "integrityundertaking"]
+
+
+def url(model, view="changelist", *args):
+    return reverse(f"admin:duties_{model}_{view}", args=args)
+
+
+@pytest.fixture
+def records(duties):
+    u = duties.users
+    case = services.owned_case_open(acting_user=u["hostunit"], placement=duties.placement, title="信访件", opened_on=DAY)
+    services.case_progress_add(acting_user=u["cadre"], case=case, date=DAY, note="约见")
+    services.feedback_card_report(acting_user=u["villagecadre"], placement=duties.village, matter="流转", decided_on=DAY,
+                                  content="通过")
+    warning = services.early_warning_report(acting_user=u["villagecadre"], placement=duties.village, occurred_on=DAY,
+                                            content="纠纷")
+    training = services.training_record_create(acting_user=u["countystaff"], placement=duties.placement, course="培训",
+                                               held_on=DAY, hours=Decimal(8))
+    services.exchange_meeting_record(acting_user=u["countystaff"], program=duties.program, held_on=DAY, topic="交流")
+    branch = services.party_branch_create(acting_user=u["countystaff"], program=duties.program, name="临时党支部",
+                                          established_on=DAY, members=[duties.placement])
+    services.branch_activity_record(acting_user=u["countystaff"], branch=branch, held_on=DAY, topic="学习")
+    services.integrity_undertaking_confirm(acting_user=u["cadre"], placement=duties.placement)
+    return {"warning": warning, "training": training}
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_D1_staff_see_their_subtree_and_others_see_nothing(client, duties, records, model):
+    client.force_login(duties.users["countystaff"])
+    response = client.get(url(model))
+    assert response.status_code == 200 and len(response.context["cl"].result_list) == 1
+    client.force_login(duties.users["gaopingstaff"])
+    response = client.get(url(model))
+    assert response.status_code == 200 and len(response.context["cl"].result_list) == 0
+
+
+def test_D6_out_of_scope_change_page_is_404(client, duties, records):
+    client.force_login(duties.users["gaopingstaff"])
+    assert client.get(url("trainingrecord", "change", records["training"].pk)).status_code == 404
+
+
+def test_R14_staff_add_a_training_record_through_the_service(client, duties):
+    client.force_login(duties.users["countystaff"])
+    assert client.get(url("trainingrecord", "add")).status_code == 200
+    response = client.post(url("trainingrecord", "add"), {
+        "placement": duties.placement.pk, "course": "岗前集中培训", "held_on": DAY.isoformat(), "hours": "16",
+        "score": "92", "passed": "true",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert TrainingRecord.objects.get().score == Decimal("92")
+    assert AuditLog.objects.filter(action="training_record_create", actor=duties.users["countystaff"]).exists()
+
+
+def test_R14_admin_shows_the_policy_refusal_on_the_form(client, duties):
+    duties.program.policy.pre_post_training = False
+    duties.program.policy.save()
+    client.force_login(duties.users["countystaff"])
+    response = client.post(url("trainingrecord", "add"), {
+        "placement": duties.placement.pk, "course": "x", "held_on": DAY.isoformat(), "hours": "8", "passed": "unknown",
+    })
+    assert response.status_code == 200 and "该项目未实行岗前培训制度" in response.content.decode()
+    assert not TrainingRecord.objects.exists()
+
+
+def test_R14_staff_sign_for_early_warnings_with_an_action(client, duties, records):
+    client.force_login(duties.users["countystaff"])
+    response = client.post(url("earlywarning"), {
+        "action": "action_acknowledge", "_selected_action": [records["warning"].pk], "apply": "1", "note": "跟踪处置",
+    }, follow=True)
+    assert response.status_code == 200
+    warning = EarlyWarning.objects.get()
+    assert warning.staff_acknowledged_by == duties.users["countystaff"] and warning.staff_note == "跟踪处置"
+
+
+def test_R14_staff_group_holds_the_duties_permissions(duties):
+    staff = duties.users["countystaff"]
+    for perm in ("view_exchangemeeting", "add_trainingrecord", "change_earlywarning", "add_partybranch",
+                 "view_integrityundertaking"):
+        assert staff.has_perm(f"duties.{perm}"), perm
+    assert not staff.has_perm("duties.add_feedbackcard") and not staff.has_perm("duties.delete_ownedcase")
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_D1_every_duties_admin_page_renders_for_staff(client, duties, records, model):
+    from django.apps import apps
+
+    client.force_login(duties.users["countystaff"])
+    obj = apps.get_model("duties", model).objects.get()
+    assert client.get(url(model, "change", obj.pk)).status_code == 200
+    add = client.get(url(model, "add"))
+    assert add.status_code in (200, 403)
