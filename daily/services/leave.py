@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -26,6 +25,7 @@ from core.notifications import notifications_close_topic, notify
 from programs.calendar import _is_working, _overrides
 from programs.models import Placement, PolicyFields, RoleAssignment
 from programs.roles import user_scope
+from programs.selectors import department_staff_users, unit_role_users
 
 from ..exceptions import DailyAccessDenied, LeaveError
 from ..models import LeaveRequest, LeaveStep
@@ -117,19 +117,8 @@ def _slot_label(day: dt.date, afternoon: bool, end: bool) -> str:
 # --- Who ----------------------------------------------------------------------------------------
 
 
-def _host_approvers(placement: Placement):
-    User = get_user_model()
-    return User.objects.filter(
-        role_assignments__role=RoleAssignment.Role.HOST_APPROVER,
-        role_assignments__unit_id=placement.host_post.host_unit_id, is_active=True,
-    ).distinct()
-
-
-def _department_staff(department_id: int):
-    User = get_user_model()
-    return User.objects.filter(
-        role_assignments__role=RoleAssignment.Role.ORG_STAFF, role_assignments__department_id=department_id, is_active=True
-    ).distinct()
+def host_approvers(placement: Placement):
+    return unit_role_users(RoleAssignment.Role.HOST_APPROVER, [placement.host_post.host_unit_id])
 
 
 def _is_requester(user, leave: LeaveRequest) -> bool:
@@ -204,7 +193,7 @@ def _tell_requester(leave: LeaveRequest, outcome: str, opinion: str) -> None:
 
 def _ask_host(leave: LeaveRequest) -> None:
     notify(
-        recipients=_host_approvers(leave.placement).exclude(pk=leave.requested_by_id),
+        recipients=host_approvers(leave.placement).exclude(pk=leave.requested_by_id),
         title=_("请审批:%(cadre)s 请假 %(days)s 天") % _summary(leave),
         body=_("%(cadre)s 申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave),
         url=_portal_url(leave), topic=leave_topic(leave),
@@ -218,7 +207,7 @@ def _ask_department(leave: LeaveRequest, *, filing: bool) -> None:
     else:
         title = _("请审批:%(cadre)s 请假 %(days)s 天(挂职单位已签署意见)") % summary
     notify(
-        recipients=_department_staff(leave.department_id).exclude(pk=leave.requested_by_id),
+        recipients=department_staff_users([leave.department_id]).exclude(pk=leave.requested_by_id),
         title=title,
         body=_("%(cadre)s(挂职单位:%(unit)s)申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary,
         url=_admin_url(leave), topic=leave_topic(leave),
@@ -304,7 +293,7 @@ def leave_request_create(
         other_period = LeavePeriod.of(other)
         if other.status == S.RETURNED and other.actual_return_date:
             # A returned leave holds only the days up to the return.
-            other_period = _returned_period(other)
+            other_period = returned_period(other)
         if period.overlaps(other_period):
             raise LeaveError(
                 _("与已有的请假(%(start)s 至 %(end)s,%(status)s)时间重叠。")
@@ -380,7 +369,7 @@ def leave_department_decide(*, acting_user, leave: LeaveRequest, approve: bool, 
         outcome = _("未获组织部批准")
     _tell_requester(leave, outcome, opinion)
     notify(
-        recipients=_host_approvers(leave.placement),
+        recipients=host_approvers(leave.placement),
         title=_("%(cadre)s 的请假%(outcome)s") % {**_summary(leave), "outcome": outcome},
         body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave), url=_portal_url(leave),
     )
@@ -422,14 +411,14 @@ def leave_cancel(*, acting_user, leave: LeaveRequest, reason: str = "", today: d
     _move(acting_user=acting_user, leave=leave, to_status=S.CANCELLED, action=LeaveStep.Action.CANCEL, opinion=(reason or "").strip())
     if was == S.APPROVED or was == S.PENDING_DEPARTMENT:
         notify(
-            recipients=_host_approvers(leave.placement),
+            recipients=host_approvers(leave.placement),
             title=_("%(cadre)s 已撤销请假") % _summary(leave),
             body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave), url=_portal_url(leave),
         )
     return leave
 
 
-def _returned_period(leave: LeaveRequest) -> LeavePeriod:
+def returned_period(leave: LeaveRequest) -> LeavePeriod:
     """The period actually taken: up to noon of the return day when back in the afternoon,
     otherwise up to the day before the return."""
     if leave.actual_return_afternoon:
@@ -451,7 +440,7 @@ def leave_return_report(
         raise LeaveError(_("返岗日期 %(day)s 晚于今天,请返岗后再销假。") % {"day": actual_return_date.isoformat()})
     leave.actual_return_date = actual_return_date
     leave.actual_return_afternoon = actual_return_afternoon
-    taken = _returned_period(leave)
+    taken = returned_period(leave)
     if taken.last_slot < taken.first_slot:
         raise LeaveError(
             _("返岗时间 %(day)s 不能早于请假开始时间 %(start)s。")
@@ -462,7 +451,7 @@ def leave_return_report(
     _move(acting_user=acting_user, leave=leave, to_status=S.RETURNED, action=LeaveStep.Action.RETURN,
           opinion=_("返岗日期 %(day)s,实际请假 %(days)s 天") % {"day": actual_return_date.isoformat(), "days": days_text(leave.actual_days)})
     notify(
-        recipients=_host_approvers(leave.placement),
+        recipients=host_approvers(leave.placement),
         title=_("%(cadre)s 已销假") % _summary(leave),
         body=_("返岗日期 %(day)s,实际请假 %(days)s 天。") % {"day": actual_return_date.isoformat(), "days": days_text(leave.actual_days)},
         url=_portal_url(leave),
@@ -476,7 +465,7 @@ def leave_return_overdue(leave: LeaveRequest, *, today: dt.date | None = None) -
     if leave.status == S.APPROVED:
         return leave.end_date < today
     if leave.status == S.RETURNED and leave.actual_return_date:
-        return _returned_period(leave).last_slot > LeavePeriod.of(leave).last_slot
+        return returned_period(leave).last_slot > LeavePeriod.of(leave).last_slot
     return False
 
 

@@ -1,14 +1,20 @@
 """The portal home (/portal/): role-aware, Chinese, and never another unit's rows (D6)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
+from daily.services.leave import leave_host_decide
 from programs import services
 from tests.factories import make_cadre
+
+from .conftest import login, request_leave
 
 URL = "/portal/"
 NAMES = {"李明", "王芳", "赵强", "张伟", "陈静"}
@@ -136,3 +142,75 @@ def test_D6_home_costs_a_fixed_number_of_queries_however_many_rows(client, porta
         cadre = make_cadre(acting_user=w.admin, name=f"派出干部{index}", sending_unit=w.units["zz_drc"])
         services.placement_create(acting_user=w.admin, cadre=cadre, host_post=post)
     assert queries() == few
+
+
+# --- The reworked home: to-do, the host unit's figures, the cadre's own leave (issue 4) ----------
+
+
+def _kpis(html: str) -> dict[str, int]:
+    return {label: int(value) for value, label in
+            re.findall(r'<span class="kpi-value">(\d+)</span><span class="kpi-label">([^<]+)</span>', html)}
+
+
+def test_R11_host_approver_sees_the_units_figures(client, world):
+    login(client, world, "hostunit")
+    assert _kpis(client.get(URL).content.decode()) == {"在岗挂职干部": 1, "待我审批的请假": 0, "逾期未销假": 0, "本季度查岗": 0}
+    leave = request_leave(world)
+    assert _kpis(client.get(URL).content.decode())["待我审批的请假"] == 1
+    leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True)  # March: return long overdue
+    kpis = _kpis(client.get(URL).content.decode())
+    assert kpis["待我审批的请假"] == 0 and kpis["逾期未销假"] == 1
+
+
+def test_R11_host_clerk_sees_the_units_pending_leave(client, world):
+    request_leave(world)
+    kpis = _kpis(login(client, world, "hostclerk").get(URL).content.decode())
+    assert kpis["待审批的请假"] == 1 and "待我审批的请假" not in kpis
+
+
+def test_R13_host_unit_sees_this_quarters_checks_and_absences(client, world):
+    from daily.models import Inspection, InspectionCheck
+    from daily.services.supervision import inspection_check_record, inspection_record
+
+    staff = world.users["countystaff"]
+    inspection = inspection_record(acting_user=staff, department=world.zezhou, kind=Inspection.Kind.ON_POST_CHECK,
+                                   date=timezone.localdate(), inspectors="县委组织部干部科")
+    inspection_check_record(acting_user=staff, inspection=inspection, placement=world.placement,
+                            result=InspectionCheck.Result.ABSENT, absence_reason="外出未报告")
+    html = login(client, world, "hostunit").get(URL).content.decode()
+    assert _kpis(html)["本季度查岗"] == 1 and "其中不在岗 1 人次" in html
+    assert "本季度查岗不在岗" in html  # flagged on the cadre's row
+    assert _kpis(login(client, world, "gphost").get(URL).content.decode())["本季度查岗"] == 0
+
+
+@pytest.mark.parametrize("username", ["sendunit", "township", "mentor", "cadre", "orgstaff"])
+def test_D6_only_host_units_get_the_figures(client, world, username):
+    assert _kpis(login(client, world, username).get(URL).content.decode()) == {}
+
+
+def test_home_rows_link_to_the_per_cadre_page(client, world):
+    html = login(client, world, "hostunit").get(URL).content.decode()
+    assert f'href="{reverse("portal:placement_detail", args=[world.placement.pk])}"' in html
+    assert 'id="waiting"' in html and "待办" in html
+
+
+def test_R11_cadre_home_shows_recent_leave_and_the_way_to_request_it(client, world):
+    login(client, world, "cadre")
+    html = client.get(URL).content.decode()
+    assert "我的请假" in html and "暂无请假记录" in html and f'href="{reverse("daily:leave_create")}"' in html
+    leave = request_leave(world)
+    html = client.get(URL).content.decode()
+    assert f'href="{reverse("daily:leave_detail", args=[leave.pk])}"' in html and "待挂职单位审批" in html
+    assert f'href="{reverse("portal:placement_detail", args=[world.placement.pk])}"' in html
+
+
+def test_R11_cadre_without_an_active_placement_cannot_be_sent_to_request_leave(client, world):
+    html = login(client, world, "othercadre").get(URL).content.decode()
+    assert f'href="{reverse("daily:leave_create")}"' not in html
+
+
+def test_home_lists_are_readable_on_a_phone(client, portal_world):
+    html = login(client, portal_world, "sendunit").get(URL).content.decode()
+    assert 'name="viewport"' in html
+    cells = re.findall(r"<td([^>]*)>", html)
+    assert cells and all("data-label=" in attributes for attributes in cells)
