@@ -20,7 +20,6 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -32,6 +31,7 @@ from core.audit import audit_record
 from core.notifications import notify
 from programs.models import Cadre, Placement, Program, RoleAssignment, Unit
 from programs.roles import user_scope
+from programs.selectors import department_staff_users, unit_role_users
 
 from .exceptions import AlreadyDone, DutiesAccessDenied, DutiesError, InvalidCaseTransition, PolicyNotInUse
 from .models import (
@@ -138,19 +138,7 @@ def _ensure_open(placement: Placement) -> None:
 
 
 def _township_users(township_id: int | None):
-    if township_id is None:
-        return get_user_model().objects.none()
-    return get_user_model().objects.filter(
-        role_assignments__role=RoleAssignment.Role.SUPERVISING_TOWNSHIP, role_assignments__unit_id=township_id,
-        is_active=True,
-    ).distinct()
-
-
-def _staff_users(department_ids: Iterable[int]):
-    return get_user_model().objects.filter(
-        role_assignments__role=RoleAssignment.Role.ORG_STAFF, role_assignments__department_id__in=list(department_ids),
-        is_active=True,
-    ).distinct()
+    return unit_role_users(RoleAssignment.Role.SUPERVISING_TOWNSHIP, [township_id] if township_id else [])
 
 
 def _clean(record) -> None:
@@ -435,7 +423,7 @@ def early_warning_report(*, acting_user, placement: Placement, occurred_on: dt.d
     audit_record(actor=acting_user, action="early_warning_report", target=warning,
                  data={"placement": placement.pk, "township": township.pk if township else None})
     departments = {placement.cadre.managing_department_id, placement.program.organising_department_id}
-    recipients = list(_township_users(township.pk if township else None)) + list(_staff_users(departments))
+    recipients = list(_township_users(township.pk if township else None)) + list(department_staff_users(departments))
     notify(
         recipients=[user for user in recipients if user.pk != acting_user.pk],
         title=_("苗头性事件报告:%(unit)s") % {"unit": placement.host_post.host_unit.name},

@@ -5,6 +5,9 @@ exactly what their roles and unit allow. Filters are built from indexed ``IN``/p
 conditions and subqueries, never joins that multiply rows, so no ``distinct()`` is needed.
 """
 
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from .models import (
@@ -201,3 +204,21 @@ def can_see_full_id_number(user, cadre: Cadre | None = None) -> bool:
     if user.has_perm("programs.view_full_id_number"):
         return True
     return cadre is not None and cadre.user_id is not None and cadre.user_id == user.pk
+
+
+# --- who holds a role: the people a notification goes to ------------------------------------
+
+
+def unit_role_users(role: str, unit_ids: Iterable[int]) -> QuerySet:
+    """Active users holding a unit role (D6) at any of the units, e.g. a host unit's approvers."""
+    return get_user_model().objects.filter(
+        role_assignments__role=role, role_assignments__unit_id__in=list(unit_ids), is_active=True
+    ).distinct()
+
+
+def department_staff_users(department_ids: Iterable[int]) -> QuerySet:
+    """Active organisation-department staff of exactly these departments (not their subtrees)."""
+    return get_user_model().objects.filter(
+        role_assignments__role=RoleAssignment.Role.ORG_STAFF,
+        role_assignments__department_id__in=[pk for pk in department_ids if pk is not None], is_active=True,
+    ).distinct()
