@@ -391,3 +391,22 @@ def test_R7_demo_has_an_open_selection_and_a_demand_survey(demo, db):
     assert open_selection.applications.filter(status="recommended").exists()
     survey = Selection.objects.get(stage=Selection.Stage.SURVEY)
     assert survey.program.policy.demand_survey and survey.demand_requests.count() == 2
+
+
+def test_R11_R13_R14_demo_has_daily_work_waiting_for_the_demo_accounts(demo, db):
+    from daily.models import AttendanceMonth, InspectionCheck, LeaveRequest, Violation
+    from daily.selectors import leave_requests_awaiting
+    from duties.models import EarlyWarning, ExchangeMeeting
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["hostunit", "cadre"])}
+    # The D9 flow starts at once: 李志强's 5-day request waits for 巴公镇's approver.
+    waiting = leave_requests_awaiting(users["hostunit"])
+    assert waiting.count() == 1
+    leave = waiting.get()
+    assert leave.placement.cadre.user == users["cadre"] and leave.escalated
+    assert leave.department.name == "泽州县委组织部"
+    assert LeaveRequest.objects.filter(status=LeaveRequest.Status.RETURNED).exists()
+    assert InspectionCheck.objects.filter(result=InspectionCheck.Result.ABSENT).exists()
+    assert Violation.objects.exists()
+    assert AttendanceMonth.objects.filter(confirmed_at__isnull=True).exists()
+    assert ExchangeMeeting.objects.exists() and EarlyWarning.objects.exists()

@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 
 from programs.demo import hangzhou2006
 from programs.demo.builder import build_demo
+from daily.demo import supervision_seed
+from daily.demo_leave import leave_seed
+from duties.demo import duties_seed
 from selection.demo import selections_seed
 from programs.models import (
     Cadre,
@@ -45,6 +48,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = build_demo()
             selections = selections_seed()
+            daily = {**leave_seed(), **supervision_seed(), **duties_seed()}
         elapsed = time.monotonic() - started
         self._report(result, elapsed)
         self.stdout.write(
@@ -52,6 +56,17 @@ class Command(BaseCommand):
               "泽州县第二批正在报名,江东区第一批在需求调研阶段。")
             % {"selections": selections["selections"], "applications": selections["applications"],
                "requests": selections["demand requests"]}
+        )
+        daily_labels = {
+            "leave requests": _("请假"), "inspections": _("巡查"), "checks": _("查岗结果"), "violations": _("违规记录"),
+            "attendance months": _("月度考勤"), "contacts": _("联系走访"), "problems": _("反映问题"),
+            "exchange meetings": _("经验交流会"), "owned cases": _("包案"), "feedback cards": _("信息反馈卡"),
+            "early warnings": _("苗头性事件"), "training records": _("培训记录"), "party branches": _("临时党支部"),
+            "party relations": _("组织关系转接"),
+        }
+        made = [f"{daily_labels[key]} {n}" for key, n in daily.items() if n]
+        self.stdout.write(
+            _("日常管理:本次新建 %(items)s。") % {"items": "、".join(made)} if made else _("日常管理:演示数据已完整。")
         )
 
     def _report(self, result, elapsed: float) -> None:
