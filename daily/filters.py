@@ -11,6 +11,7 @@ from .selectors import leave_requests_awaiting, leave_requests_overdue
 class LeaveRequestFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=LeaveRequest.Status.choices, empty_label=_("全部状态"))
     kind = django_filters.ChoiceFilter(label=_("假别"), choices=LeaveRequest.Kind.choices, empty_label=_("全部假别"))
+    placement = django_filters.NumberFilter(label=_("挂职安排"), field_name="placement_id", widget=django_filters.widgets.forms.HiddenInput)
     name = django_filters.CharFilter(label=_("干部姓名"), field_name="placement__cadre__name", lookup_expr="contains")
     start_from = django_filters.DateFilter(
         label=_("开始日期不早于"), field_name="start_date", lookup_expr="gte",
@@ -27,7 +28,7 @@ class LeaveRequestFilter(django_filters.FilterSet):
 
     class Meta:
         model = LeaveRequest
-        fields = ["status", "kind", "name", "start_from", "start_until", "waiting", "overdue"]
+        fields = ["placement", "status", "kind", "name", "start_from", "start_until", "waiting", "overdue"]
 
     def filter_waiting(self, queryset, name, value):
         if not value:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from programs.roles import user_scope
@@ -26,13 +26,6 @@ class Navigation:
     show_admin: bool = False
 
 
-def _url(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:  # an app still being built: no entry rather than a broken page
-        return ""
-
-
 def navigation_for(user, path: str) -> Navigation | None:
     if user is None or not user.is_authenticated:
         return None
@@ -42,26 +35,27 @@ def navigation_for(user, path: str) -> Navigation | None:
                           or scope.is_mentor or scope.is_org_staff or scope.is_superuser)
     entries = [("home", _("首页"), home)]
     if reaches_others:
-        entries.append(("placements", _("挂职干部"), _url("portal:placement_list")))
+        entries.append(("placements", _("挂职干部"), reverse("portal:placement_list")))
     elif scope.cadre_id:
-        entries.append(("placements", _("我的挂职"), _url("portal:placement_list")))
+        entries.append(("placements", _("我的挂职"), reverse("portal:placement_list")))
     if scope.role_labels and (scope.cadre_id or scope.host_unit_ids or scope.township_unit_ids
                               or scope.sending_unit_ids or scope.is_mentor):
-        entries.append(("leave", _("请销假"), _url("daily:leave_list")))
+        entries.append(("leave", _("请销假"), reverse("daily:leave_list")))
     if scope.host_unit_ids:
-        entries.append(("supervision", _("考勤查岗"), _url("daily:attendance_list")))
+        entries.append(("supervision", _("考勤查岗"), reverse("daily:attendance_list")))
+    if scope.host_unit_ids or scope.township_unit_ids:
+        # R14: village decision feedback cards and early warnings reach the supervising township.
+        entries.append(("duties", _("反馈预警"), reverse("duties:reports")))
     # Cadres and sending units take part in selections; host units answer the demand survey.
     if scope.cadre_id or scope.sending_unit_ids:
-        entries.append(("selection", _("选派"), _url("selection:list")))
+        entries.append(("selection", _("选派"), reverse("selection:list")))
     elif scope.host_unit_ids:
-        entries.append(("selection", _("选派"), _url("selection:surveys")))
+        entries.append(("selection", _("选派"), reverse("selection:surveys")))
     unread = notifications_unread_count(user)
-    entries.append(("notifications", _("通知"), _url("portal:notifications")))
+    entries.append(("notifications", _("通知"), reverse("portal:notifications")))
 
     items = []
     for key, label, url in entries:
-        if not url:
-            continue
         current = path == url if url == home else path.startswith(url)
         items.append(NavItem(key=key, label=label, url=url, count=unread if key == "notifications" else 0, current=current))
     return Navigation(items=items, unread=unread, show_admin=user.is_staff)

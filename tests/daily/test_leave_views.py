@@ -261,3 +261,14 @@ def test_leave_pages_render_for_phone_screens(client, world):
     page = c.get(reverse("daily:leave_list")).content.decode()
     assert 'name="viewport"' in page and 'data-label="干部"' in page
     assert client.login(username="cadre", password=PASSWORD)
+
+
+def test_leave_list_narrows_to_one_placement_in_scope_only(client, world, city_placement):
+    mine = request_leave(world, MON)
+    other = request_leave(world, MON, placement=city_placement, user=city_placement.cadre.user)
+    c = client_for(client, world, "hostunit")
+    rows = c.get(reverse("daily:leave_list"), {"placement": world.placement.pk}).context["rows"]
+    assert [leave.pk for leave, _ in rows] == [mine.pk]
+    # Another unit's placement id shows nothing, not that unit's leave.
+    rows = client_for(client, world, "gphost").get(reverse("daily:leave_list"), {"placement": city_placement.pk}).context["rows"]
+    assert rows == [] and other.pk
