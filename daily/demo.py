@@ -44,11 +44,12 @@ def supervision_seed(today: dt.date | None = None) -> dict:
     """Create the demo supervision rows that are missing; returns how many of each were created."""
     today = today or timezone.localdate()
     users = {u.username: u for u in get_user_model().objects.filter(
-        username__in=["countystaff", "anqiustaff", "hzstaff", "hzclerk", "jdstaff"])}
+        username__in=["countystaff", "anqiustaff", "hzstaff", "hzclerk", "hostclerk", "jdstaff"])}
     created = {"inspections": 0, "checks": 0, "violations": 0, "attendance months": 0, "contacts": 0, "problems": 0}
     _zezhou(users["countystaff"], today, created)
     _anqiu(users["anqiustaff"], today, created)
     _hangzhou(users["hzclerk"], users["hzstaff"], today, created)
+    _bagong_attendance(users["hostclerk"], today, created)
     _jiangdong(users["jdstaff"], today, created)
     return created
 
@@ -125,15 +126,8 @@ def _months_between(first: dt.date, last: dt.date):
         month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def _hangzhou(clerk, staff, today: dt.date, created: dict) -> None:
+def _attendance(clerk, placements, today: dt.date, created: dict, *, note: str) -> None:
     """The host unit's clerk confirmed every month but the last; last month is filled, unconfirmed."""
-    program = Program.objects.filter(organising_department__name="杭州市委组织部", year=2026, name=HANGZHOU_PROGRAM).first()
-    if program is None:
-        return
-    placements = (
-        Placement.objects.filter(program=program, host_post__host_unit__name=HANGZHOU_CLERK_UNIT, actual_start__isnull=False)
-        .select_related("cadre", "program__policy", "host_post__host_unit").order_by("pk")
-    )
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     for placement in placements:
         end = min(services.placement_end(placement), last_month)
@@ -147,9 +141,31 @@ def _hangzhou(clerk, staff, today: dt.date, created: dict) -> None:
                 trip = 1 if month.month % 3 == 0 else 0
                 services.attendance_month_confirm(
                     acting_user=clerk, placement=placement, month=month, business_trip_days=trip,
-                    note="赴区县协调征迁工作" if trip else "", today=today,
+                    note=note if trip else "", today=today,
                 )
             created["attendance months"] += 1
+
+
+def _bagong_attendance(clerk, today: dt.date, created: dict) -> None:
+    """泽州县巴公镇's clerk keeps the attendance of the demo cadre and his colleague."""
+    placements = (
+        Placement.objects.filter(host_post__host_unit__name="泽州县巴公镇", status=Placement.Status.ACTIVE)
+        .select_related("cadre", "program__policy", "host_post__host_unit").order_by("pk")
+    )
+    _attendance(clerk, [p for p in placements if p.program.policy.attendance_required], today, created,
+                note="赴县发改局对接项目")
+
+
+def _hangzhou(clerk, staff, today: dt.date, created: dict) -> None:
+    """杭州's attendance kept by the host unit (R13), and a return visit (回访走访)."""
+    program = Program.objects.filter(organising_department__name="杭州市委组织部", year=2026, name=HANGZHOU_PROGRAM).first()
+    if program is None:
+        return
+    placements = (
+        Placement.objects.filter(program=program, host_post__host_unit__name=HANGZHOU_CLERK_UNIT, actual_start__isnull=False)
+        .select_related("cadre", "program__policy", "host_post__host_unit").order_by("pk")
+    )
+    _attendance(clerk, placements, today, created, note="赴区县协调征迁工作")
     # 回访走访: the department visits a cadre whose placement ended early.
     ended = Placement.objects.filter(program=program, status=Placement.Status.ENDED_EARLY).select_related(
         "cadre", "program__organising_department", "cadre__managing_department").first()
