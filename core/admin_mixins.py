@@ -313,3 +313,39 @@ class ActionPageMixin:
     def applying(self, request) -> bool:
         """Whether the action's page was submitted (rather than the action chosen in the list)."""
         return "apply" in request.POST
+
+
+class GapReportMixin:
+    """Read-only reports of what is missing, linked above a model's change list.
+
+    Subclasses list ``gap_reports = [(slug, label, method name)]``; each method takes the request
+    and returns a dict with ``title``, ``intro``, ``headers``, ``rows`` ((url or "", cells)) and
+    ``empty``, built through the scoped selectors. URL name: ``<app>_<model>_<slug>``.
+    """
+
+    gap_reports: list = []
+    change_list_template = "admin/change_list_tools.html"
+
+    def _gap_url_name(self, slug: str) -> str:
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}_{slug.replace('-', '_')}"
+
+    def get_urls(self):
+        from django.urls import path
+
+        def view_for(method_name):
+            def view(request):
+                if not self.has_view_permission(request):
+                    raise PermissionDenied
+                report = getattr(self, method_name)(request)
+                context = {**self.admin_site.each_context(request), "opts": self.model._meta, **report}
+                return TemplateResponse(request, "admin/gap_report.html", context)
+            return self.admin_site.admin_view(view)
+
+        return [
+            path(f"{slug}/", view_for(method_name), name=self._gap_url_name(slug))
+            for slug, _label, method_name in self.gap_reports
+        ] + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        tools = [(reverse(f"admin:{self._gap_url_name(slug)}"), label) for slug, label, _method in self.gap_reports]
+        return super().changelist_view(request, {**(extra_context or {}), "extra_tools": tools})

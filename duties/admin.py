@@ -9,10 +9,18 @@ are read here.
 
 from django import forms
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin_mixins import ActionPageMixin, ScopedAdmin, ScopedRelatedFilter, ServiceInline, object_adopt
+from core.admin_mixins import (
+    ActionPageMixin,
+    GapReportMixin,
+    ScopedAdmin,
+    ScopedRelatedFilter,
+    ServiceInline,
+    object_adopt,
+)
 from core.exceptions import ApplicationError
 from core.uploads import validate_document_upload
 from programs import selectors as program_selectors
@@ -76,8 +84,9 @@ class ExchangeMeetingForm(forms.ModelForm):
 
 
 @admin.register(ExchangeMeeting)
-class ExchangeMeetingAdmin(M2MByServiceMixin, ScopedAdmin, admin.ModelAdmin):
+class ExchangeMeetingAdmin(GapReportMixin, M2MByServiceMixin, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.exchange_meetings_visible_to)
+    gap_reports = [("missing", gettext_lazy("缺少交流会的月份"), "missing_report")]
     scope_select_related = ("program",)
     form = ExchangeMeetingForm
     list_display = ["held_on", "topic", "program"]
@@ -100,6 +109,25 @@ class ExchangeMeetingAdmin(M2MByServiceMixin, ScopedAdmin, admin.ModelAdmin):
 
     def can_change_object(self, request, obj):
         return services.is_staff_over_program(request.user, obj.program)
+
+    def missing_report(self, request) -> dict:
+        """R14 (江东): the months of each program asking for a monthly meeting that had none."""
+        programs = (
+            program_selectors.programs_managed_by(request.user).filter(policy__monthly_exchange_meeting=True)
+            .select_related("policy", "organising_department").order_by("-year", "name")
+        )
+        rows = []
+        for program in programs:
+            months = selectors.exchange_meetings_missing(program)
+            if months:
+                rows.append(("", [program, program.organising_department, "、".join(f"{m:%Y-%m}" for m in months)]))
+        return {
+            "title": _("缺少经验交流会的月份"),
+            "intro": _("实行每月经验交流会的挂职项目中,已结束的月份里没有交流会记录的:"),
+            "headers": [_("挂职项目"), _("组织部"), _("缺少的月份")],
+            "rows": rows,
+            "empty": _("每个月都已召开经验交流会。"),
+        }
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -396,8 +424,27 @@ class BranchActivityAdmin(M2MByServiceMixin, ScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(IntegrityUndertaking)
-class IntegrityUndertakingAdmin(ReadOnlyAdminMixin, PlacementColumnsMixin, ScopedAdmin, admin.ModelAdmin):
-    """Confirmed by the cadre in the portal; staff read who has confirmed."""
+class IntegrityUndertakingAdmin(GapReportMixin, ReadOnlyAdminMixin, PlacementColumnsMixin, ScopedAdmin, admin.ModelAdmin):
+    """Confirmed by the cadre in the portal; staff read who has confirmed, and who has not."""
+
+    gap_reports = [("missing", gettext_lazy("尚未确认承诺的干部"), "missing_report")]
+
+    def missing_report(self, request) -> dict:
+        placements = (
+            selectors.undertakings_missing(program_selectors.placements_visible_to(request.user))
+            .select_related("cadre", "program", "host_post__host_unit").order_by("program__name", "cadre__name")
+        )
+        return {
+            "title": _("尚未确认勤政廉政承诺的挂职干部"),
+            "intro": _("拟任或在岗、尚未在系统中确认勤政廉政承诺的挂职干部(R14):"),
+            "headers": [_("挂职干部"), _("挂职项目"), _("挂职单位"), _("状态")],
+            "rows": [
+                (reverse("admin:programs_placement_change", args=[p.pk]),
+                 [p.cadre.name, p.program, p.host_post.host_unit.name, p.get_status_display()])
+                for p in placements
+            ],
+            "empty": _("所有拟任、在岗的挂职干部都已确认承诺。"),
+        }
 
     scope_selector = staticmethod(selectors.integrity_undertakings_visible_to)
     scope_select_related = ("placement__cadre", "placement__host_post__host_unit")

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from core.models import AuditLog
@@ -103,3 +104,34 @@ def test_D1_every_duties_admin_page_renders_for_staff(client, duties, records, m
     assert client.get(url(model, "change", obj.pk)).status_code == 200
     add = client.get(url(model, "add"))
     assert add.status_code in (200, 403)
+
+
+def test_R14_staff_see_which_cadres_have_not_confirmed_the_undertaking(client, duties):
+    services.integrity_undertaking_confirm(acting_user=duties.users["cadre"], placement=duties.placement)
+    report = url("integrityundertaking", "missing")
+    client.force_login(duties.users["countystaff"])
+    changelist = client.get(url("integrityundertaking")).content.decode()
+    assert f'href="{report}"' in changelist
+    rows = [cells for _url, cells in client.get(report).context["rows"]]
+    assert [cells[0] for cells in rows] == ["王芳"]  # 李明 has confirmed; 杭州's 陈静 is out of scope
+    client.force_login(duties.users["hzstaff"])
+    assert [cells[0] for _u, cells in client.get(report).context["rows"]] == ["陈静"]
+
+
+def test_R14_staff_see_the_months_without_an_exchange_meeting(client, duties):
+    services.exchange_meeting_record(acting_user=duties.users["countystaff"], program=duties.program, held_on=DAY, topic="交流")
+    client.force_login(duties.users["countystaff"])
+    with time_machine.travel(dt.datetime(2026, 6, 15, tzinfo=dt.timezone.utc)):
+        rows = client.get(url("exchangemeeting", "missing")).context["rows"]
+    # 泽州's program runs from March: March and May had none; April had one; June has not ended.
+    assert [(cells[0], cells[2]) for _u, cells in rows] == [(duties.program, "2026-03、2026-05")]
+    client.force_login(duties.users["gaopingstaff"])
+    assert client.get(url("exchangemeeting", "missing")).context["rows"] == []
+
+
+@pytest.mark.parametrize("username", ["hostunit", "cadre", "township", "nobody"])
+def test_D6_gap_reports_are_for_staff_only(client, duties, username):
+    client.force_login(duties.users[username])
+    for model in ["integrityundertaking", "exchangemeeting"]:
+        response = client.get(url(model, "missing"))
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
