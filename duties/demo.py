@@ -12,12 +12,19 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from programs.models import Cadre, OrgDepartment, Placement, Program
+from programs import services as program_services
+from programs.models import OrgDepartment, Placement, Program
 
 from . import services
-from .models import ExchangeMeeting, FeedbackCard, OwnedCase, PartyBranch, TrainingRecord
+from .models import (
+    ExchangeMeeting,
+    FeedbackCard,
+    OwnedCase,
+    PartyBranch,
+    TrainingRecord,
+)
 
-PARTY = (Cadre.PoliticalStatus.PARTY_MEMBER, Cadre.PoliticalStatus.PROBATIONARY)
+PARTY = program_services.PARTY_STATUSES
 
 
 def _program(department: str, name: str) -> Program | None:
@@ -173,5 +180,5 @@ def _anqiu(users, created) -> None:
         status__in=Placement.OPEN_STATUSES, party_relation_moved=False, cadre__political_status__in=PARTY,
     )
     for placement in placements:
-        services.placement_party_relation_set(acting_user=staff, placement=placement, moved=True)
+        program_services.placement_party_relation_set(acting_user=staff, placement=placement, moved=True)
         created["party relations"] += 1

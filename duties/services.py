@@ -29,11 +29,18 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import audit_record
 from core.notifications import notify
-from programs.models import Cadre, Placement, Program, RoleAssignment, Unit
+from programs.models import Placement, Program, RoleAssignment, Unit
 from programs.roles import user_scope
 from programs.selectors import department_staff_users, unit_role_users
+from programs.services import PARTY_STATUSES
 
-from .exceptions import AlreadyDone, DutiesAccessDenied, DutiesError, InvalidCaseTransition, PolicyNotInUse
+from .exceptions import (
+    AlreadyDone,
+    DutiesAccessDenied,
+    DutiesError,
+    InvalidCaseTransition,
+    PolicyNotInUse,
+)
 from .models import (
     BranchActivity,
     CaseProgress,
@@ -53,15 +60,12 @@ UNDERTAKING_TEXT = gettext_lazy(
     "不利用挂职身份谋取私利,自觉接受挂职单位、派出单位和组织部门的监督。"
 )
 
-PARTY_STATUSES = (Cadre.PoliticalStatus.PARTY_MEMBER, Cadre.PoliticalStatus.PROBATIONARY)
-
 POLICY_REFUSALS = {
     "monthly_exchange_meeting": gettext_lazy("该项目未实行每月经验交流会制度。"),
     "owned_cases": gettext_lazy("该项目未实行包案制度。"),
     "feedback_cards": gettext_lazy("该项目未实行村级决策信息反馈制度。"),
     "pre_post_training": gettext_lazy("该项目未实行岗前培训制度。"),
     "temporary_party_branch": gettext_lazy("该项目未成立挂职干部临时党支部。"),
-    "party_relation_moves": gettext_lazy("该项目的组织关系不随转。"),
 }
 
 
@@ -183,21 +187,6 @@ def placement_duties_set(*, acting_user, placement: Placement, division_of_work:
     if diff:
         placement.save(update_fields=["division_of_work", "work_targets", "updated_at"])
         audit_record(actor=acting_user, action="placement_duties_set", target=placement, data=diff)
-    return placement
-
-
-@transaction.atomic
-def placement_party_relation_set(*, acting_user, placement: Placement, moved: bool) -> Placement:
-    """Staff record whether the cadre's party relation moved to the host unit (R9, 安丘 组织关系随转)."""
-    placement = _placement(placement, lock=True)
-    _ensure(is_staff_over_placement(acting_user, placement), _("只有组织部工作人员可以登记组织关系转接。"))
-    _policy_require(placement.program, "party_relation_moves")
-    if moved and placement.cadre.political_status not in PARTY_STATUSES:
-        raise DutiesError(_("%(cadre)s 不是中共党员,没有党组织关系可转。") % {"cadre": placement.cadre.name})
-    if placement.party_relation_moved != moved:
-        placement.party_relation_moved = moved
-        placement.save(update_fields=["party_relation_moved", "updated_at"])
-        audit_record(actor=acting_user, action="placement_party_relation_set", target=placement, data={"moved": moved})
     return placement
 
 

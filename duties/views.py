@@ -17,7 +17,11 @@ from django.views.decorators.http import require_POST
 from core.exceptions import ApplicationError
 from programs.models import Placement
 from programs.roles import user_scope
-from programs.selectors import mentors_visible_to, placements_visible_to, target_letters_visible_to
+from programs.selectors import (
+    mentors_visible_to,
+    placements_visible_to,
+    target_letters_visible_to,
+)
 
 from . import selectors, services
 from .filters import EarlyWarningFilter, FeedbackCardFilter

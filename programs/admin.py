@@ -30,8 +30,6 @@ from core.import_admin import SpreadsheetExportAdminMixin, SpreadsheetImportAdmi
 from core.spreadsheets import xlsx_response
 
 from . import selectors, services
-from .imports import exports
-from .imports.resources import CadreResource, UnitResource
 from .exceptions import ProgramAccessDenied
 from .forms import (
     CadreAdminForm,
@@ -39,6 +37,8 @@ from .forms import (
     PlacementTransitionForm,
     ProgramAddForm,
 )
+from .imports import exports
+from .imports.resources import CadreResource, UnitResource
 from .models import (
     Cadre,
     Holiday,

@@ -22,7 +22,12 @@ from .exceptions import (
     ProgramAccessDenied,
     ProgramsError,
 )
-from .idnumber import id_number_birth_date, id_number_gender, id_number_normalize, validate_id_number
+from .idnumber import (
+    id_number_birth_date,
+    id_number_gender,
+    id_number_normalize,
+    validate_id_number,
+)
 from .models import (
     Cadre,
     HostPost,
@@ -609,7 +614,7 @@ def host_post_delete(*, acting_user, host_post: HostPost) -> None:
     post.delete()
 
 
-PLACEMENT_FIELDS = {"planned_start", "planned_end", "division_of_work", "work_targets", "party_relation_moved"}
+PLACEMENT_FIELDS = {"planned_start", "planned_end", "division_of_work", "work_targets"}
 
 
 @transaction.atomic
@@ -622,6 +627,10 @@ def placement_update(*, acting_user, placement: Placement, **changes) -> Placeme
         .get(pk=placement.pk)
     )
     _ensure_can_manage_placement(acting_user, placement)
+    if "party_relation_moved" in changes:
+        placement = placement_party_relation_set(
+            acting_user=acting_user, placement=placement, moved=bool(changes.pop("party_relation_moved"))
+        )
     before = _record_apply(placement, changes, PLACEMENT_FIELDS, _("挂职安排"))
     if placement.planned_end <= placement.planned_start:
         raise ProgramsError(_("计划结束日期应晚于计划开始日期。"))
@@ -630,6 +639,33 @@ def placement_update(*, acting_user, placement: Placement, **changes) -> Placeme
     placement.save()
     if diff:
         audit_record(actor=acting_user, action="placement_update", target=placement, data=diff)
+    return placement
+
+
+PARTY_STATUSES = (Cadre.PoliticalStatus.PARTY_MEMBER, Cadre.PoliticalStatus.PROBATIONARY)
+
+
+@transaction.atomic
+def placement_party_relation_set(*, acting_user, placement: Placement, moved: bool) -> Placement:
+    """Staff record whether the cadre's party relation moved to the host unit (R9: personnel
+    relations stay with the sending unit; the party relation may move, 安丘 组织关系随转)."""
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("program__organising_department", "program__policy", "cadre__managing_department")
+        .get(pk=placement.pk)
+    )
+    if not user_scope(acting_user).is_org_staff and not user_scope(acting_user).is_superuser:
+        raise ProgramAccessDenied(_("只有组织部工作人员可以登记组织关系转接。"))
+    _ensure_can_manage_placement(acting_user, placement)
+    if placement.party_relation_moved == moved:
+        return placement
+    if moved and not placement.program.policy.party_relation_moves:
+        raise ProgramsError(_("该项目的组织关系不随转。"))
+    if moved and placement.cadre.political_status not in PARTY_STATUSES:
+        raise ProgramsError(_("%(cadre)s 不是中共党员,没有党组织关系可转。") % {"cadre": placement.cadre.name})
+    placement.party_relation_moved = moved
+    placement.save(update_fields=["party_relation_moved", "updated_at"])
+    audit_record(actor=acting_user, action="placement_party_relation_set", target=placement, data={"moved": moved})
     return placement
 
 

@@ -782,7 +782,8 @@ class DemoBuilder:
                 placement = services.placement_transition(
                     acting_user=acting, placement=placement, to_status=status, effective_date=day, note=reason,
                 )
-            if plan.party_relation_moved:  # 安丘: 组织关系随转
+            # 安丘: 组织关系随转 — for party members; the others have no party relation to move (R9).
+            if plan.party_relation_moved and placement.cadre.political_status in services.PARTY_STATUSES:
                 placement = services.placement_update(acting_user=acting, placement=placement, party_relation_moved=True)
             for name, post_title, kind, username in plan.mentors:
                 services.mentor_save(acting_user=acting, mentor=Mentor(

@@ -13,6 +13,7 @@ from duties import services
 from duties.exceptions import AlreadyDone, DutiesError, InvalidCaseTransition, PolicyNotInUse
 from duties.models import CaseProgress, EarlyWarning, FeedbackCard, IntegrityUndertaking, OwnedCase, TrainingRecord
 from programs import services as program_services
+from programs.exceptions import ProgramsError
 from programs.models import Cadre, Placement
 
 from .conftest import policy_set
@@ -51,26 +52,26 @@ def test_R10_others_may_not_set_division_of_work(duties, username):
 
 def test_R9_staff_record_the_party_relation_moved_where_policy_moves_it(duties):
     staff = duties.users["countystaff"]
-    services.placement_party_relation_set(acting_user=staff, placement=duties.placement, moved=True)
+    program_services.placement_party_relation_set(acting_user=staff, placement=duties.placement, moved=True)
     assert Placement.objects.get(pk=duties.placement.pk).party_relation_moved is True
     assert audited("placement_party_relation_set", staff)
 
 
 def test_R9_party_relation_refused_when_policy_does_not_move_it(duties):
     policy_set(duties.program, party_relation_moves=False)
-    with pytest.raises(PolicyNotInUse, match="该项目的组织关系不随转"):
-        services.placement_party_relation_set(acting_user=duties.users["countystaff"], placement=duties.placement, moved=True)
+    with pytest.raises(ProgramsError, match="该项目的组织关系不随转"):
+        program_services.placement_party_relation_set(acting_user=duties.users["countystaff"], placement=duties.placement, moved=True)
 
 
 def test_R9_host_unit_may_not_record_the_party_relation(duties):
     with pytest.raises(AccessDenied, match="只有组织部工作人员"):
-        services.placement_party_relation_set(acting_user=duties.users["hostunit"], placement=duties.placement, moved=True)
+        program_services.placement_party_relation_set(acting_user=duties.users["hostunit"], placement=duties.placement, moved=True)
 
 
 def test_R9_party_relation_of_a_non_member_is_refused(duties):
     Cadre.objects.filter(pk=duties.placement.cadre_id).update(political_status=Cadre.PoliticalStatus.MASSES)
-    with pytest.raises(DutiesError, match="不是中共党员"):
-        services.placement_party_relation_set(acting_user=duties.users["countystaff"], placement=duties.placement, moved=True)
+    with pytest.raises(ProgramsError, match="不是中共党员"):
+        program_services.placement_party_relation_set(acting_user=duties.users["countystaff"], placement=duties.placement, moved=True)
 
 
 # --- R14 江东: exchange meetings ------------------------------------------------------------------

@@ -540,3 +540,22 @@ def test_R10_host_post_of_a_new_program_takes_placements(world):
     post = services.host_post_create(acting_user=world.users["countystaff"], program=program, host_unit=world.units["zz_petition"], title="信访局副局长", places=3)
     placement = services.placement_create(acting_user=world.users["countystaff"], cadre=world.cadres["zz_second"], host_post=post)
     assert placement.planned_end == dt.date(2026, 8, 31)
+
+
+def test_R9_party_relation_moves_only_where_the_policy_moves_it_and_only_for_party_members(world):
+    staff = world.users["countystaff"]
+    policy = world.program.policy
+    policy.party_relation_moves = False
+    policy.save()
+    with pytest.raises(ProgramsError, match="该项目的组织关系不随转"):
+        services.placement_update(acting_user=staff, placement=world.placement, party_relation_moved=True)
+    policy.party_relation_moves = True
+    policy.save()
+    services.placement_update(acting_user=staff, placement=world.placement, party_relation_moved=True)
+    world.placement.refresh_from_db()
+    assert world.placement.party_relation_moved
+    assert AuditLog.objects.filter(action="placement_party_relation_set", actor=staff).exists()
+    Cadre.objects.filter(pk=world.cadres["cadre"].pk).update(political_status=Cadre.PoliticalStatus.MASSES)
+    services.placement_update(acting_user=staff, placement=world.placement, party_relation_moved=False)
+    with pytest.raises(ProgramsError, match="李明 不是中共党员"):
+        services.placement_update(acting_user=staff, placement=world.placement, party_relation_moved=True)

@@ -12,12 +12,11 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from programs.demo import hangzhou2006
-from programs.demo.builder import build_demo
 from daily.demo import supervision_seed
 from daily.demo_leave import leave_seed
 from duties.demo import duties_seed
-from selection.demo import selections_seed
+from programs.demo import hangzhou2006
+from programs.demo.builder import build_demo
 from programs.models import (
     Cadre,
     HostPost,
@@ -27,6 +26,7 @@ from programs.models import (
     ResumeEntry,
     Unit,
 )
+from selection.demo import selections_seed
 
 
 class Command(BaseCommand):
