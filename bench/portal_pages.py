@@ -1,0 +1,84 @@
+"""Benchmark of the daily-management pages (issue 4): time and SQL queries per page.
+
+Every portal page carries the navigation badge (what waits for the user), so its cost is in
+every figure here. Runs against the database of ``DATABASE_URL`` with the demo data
+(``seed_demo`` is run first; it is idempotent), through Django's test client — the whole
+request: middleware, sessions, views, templates — without a network in between.
+
+Usage (PostgreSQL, a database of its own):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sec_bench .venv/bin/python bench/portal_pages.py --repeat 20
+
+Results are recorded in docs/PERFORMANCE.md.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secondment.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdefghij")
+os.environ.setdefault("DJANGO_DEBUG", "1")  # the demo refuses to seed without it
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20, help="requests per page (after one warm-up)")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from daily.models import LeaveRequest
+    from programs.models import Placement
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    users = {u.username: u for u in get_user_model().objects.all()}
+    own = Placement.objects.get(cadre__user=users["cadre"], status=Placement.Status.ACTIVE)
+    leave = LeaveRequest.objects.filter(placement=own).order_by("-pk").first()
+    pages = [
+        ("host unit home (approver)", "hostunit", reverse("portal:home")),
+        ("host unit: leave list, waiting", "hostunit", reverse("daily:leave_list") + "?waiting=on"),
+        ("host unit: leave detail", "hostunit", reverse("daily:leave_detail", args=[leave.pk])),
+        ("host unit: attendance list", "hostclerk", reverse("daily:attendance_list")),
+        ("cadre home", "cadre", reverse("portal:home")),
+        ("cadre: per-placement timeline", "cadre", reverse("portal:placement_detail", args=[own.pk])),
+        ("cadre: duties page", "cadre", reverse("duties:placement_duties", args=[own.pk])),
+        ("city staff: portal placement list", "orgstaff", reverse("portal:placement_list")),
+        ("county staff: admin leave list", "countystaff", reverse("admin:daily_leaverequest_changelist")),
+        ("county staff: admin inspections", "countystaff", reverse("admin:daily_inspection_changelist")),
+    ]
+    print(f"database: {connection.vendor}; {Placement.objects.count()} placements, "
+          f"{LeaveRequest.objects.count()} leave requests; {args.repeat} requests per page after a warm-up")
+    print(f"{'page':38} {'median ms':>10} {'p90 ms':>8} {'queries':>8}")
+    for label, username, url in pages:
+        client = Client()
+        client.force_login(users[username])
+        response = client.get(url)
+        assert response.status_code == 200, (label, response.status_code)
+        timings = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        p90 = timings[min(len(timings) - 1, int(len(timings) * 0.9))]
+        print(f"{label:38} {statistics.median(timings):10.1f} {p90:8.1f} {len(queries):8d}")
+
+
+if __name__ == "__main__":
+    main()
