@@ -396,6 +396,8 @@ def placement_transition(
         data={"from": current.value, "to": target.value, "effective_date": effective_date.isoformat(), "note": note},
     )
     job_enqueue("programs.placement_status_changed", kwargs={"placement_id": placement.pk, "status": target.value})
+    # R12/D5: reports are scheduled when the placement starts and follow its end.
+    job_enqueue(REPORTS_SCHEDULE_TASK, kwargs={"placement_id": placement.pk})
     return placement
 
 
@@ -614,6 +616,8 @@ def host_post_delete(*, acting_user, host_post: HostPost) -> None:
     post.delete()
 
 
+# The reports app's job (a task name, so that programs does not import reports).
+REPORTS_SCHEDULE_TASK = "reports.placement_reports_schedule"
 PLACEMENT_FIELDS = {"planned_start", "planned_end", "division_of_work", "work_targets"}
 
 
@@ -639,6 +643,9 @@ def placement_update(*, acting_user, placement: Placement, **changes) -> Placeme
     placement.save()
     if diff:
         audit_record(actor=acting_user, action="placement_update", target=placement, data=diff)
+    if {"planned_start", "planned_end"} & set(diff) and placement.status != Placement.Status.PROPOSED:
+        # An extension or a shortened term reschedules the reports not yet submitted (D5).
+        job_enqueue(REPORTS_SCHEDULE_TASK, kwargs={"placement_id": placement.pk})
     return placement
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "selection",
     "daily",
     "duties",
+    "reports",
     "assessments",
     "archives",
     "portal",

@@ -59,7 +59,9 @@ def test_R9_start_sets_actual_start_and_records_history_audit_and_job(world):
     audit = AuditLog.objects.get(action="placement_transition", target_id=str(placement.pk))
     assert audit.actor == world.users["countystaff"]
     assert audit.data == {"from": "proposed", "to": "active", "effective_date": "2026-03-05", "note": ""}
-    assert Job.objects.count() == jobs + 1
+    # The status-change notice and the report schedule (R12, D5).
+    assert Job.objects.count() == jobs + 2
+    assert Job.objects.filter(task_name="reports.placement_reports_schedule", kwargs__placement_id=placement.pk).exists()
     job = Job.objects.get(task_name="programs.placement_status_changed", kwargs__placement_id=placement.pk)
     assert job.kwargs == {"placement_id": placement.pk, "status": "active"}
     assert job.status == Job.Status.PENDING
@@ -87,7 +89,7 @@ def test_R9_ending_moves_set_actual_end_and_record_everything(world, move, targe
     assert (last.from_status, last.to_status, last.note, last.changed_by) == (S.ACTIVE, target, note, world.users["countystaff"])
     audit = AuditLog.objects.filter(action="placement_transition", target_id=str(placement.pk)).order_by("-id").first()
     assert audit.data["from"] == "active" and audit.data["to"] == target.value and audit.data["note"] == note
-    assert Job.objects.count() == jobs + 1
+    assert Job.objects.count() == jobs + 2  # the status-change notice and the report schedule (D5)
     assert Job.objects.filter(task_name="programs.placement_status_changed", kwargs__status=target.value).exists()
 
 
