@@ -27,6 +27,9 @@ SPREADSHEET_PERMISSIONS = {
     "selection": {
         "application": ("import", "export"),
     },
+    "reports": {
+        "report": ("export",),
+    },
 }
 
 
@@ -84,6 +87,13 @@ STAFF_PERMISSIONS = {
         "partybranch": ("view", "add", "change"),
         "branchactivity": ("view", "add", "change"),
         "integrityundertaking": ("view",),
+    },
+    "reports": {
+        "report": ("view", "change"),
+        "reportversion": ("view",),
+        "reportattachment": ("view",),
+        "reportreview": ("view",),
+        "reportreminder": ("view",),
     },
     "assessments": {"assessment": ("view",)},
     "archives": {"archiveversion": ("view",)},

@@ -16,6 +16,7 @@ urlpatterns = [
     path("portal/selection/", include("selection.urls")),
     path("portal/daily/", include("daily.urls")),
     path("portal/duties/", include("duties.urls")),
+    path("portal/reports/", include("reports.urls")),
     path("healthz", healthz, name="healthz"),
     # Uploaded files only through the access check, in DEBUG too (core.files).
     path("files/<path:name>", protected_file, name="protected_file"),
