@@ -246,3 +246,43 @@ def timeline_by_month(events: list[TimelineEvent]) -> list[tuple[dt.date, list[T
             months.append((month, []))
         months[-1][1].append(event)
     return months
+
+
+# The cadre's reports on the home page (R12): the next open ones by due date, then the latest submitted.
+HOME_OPEN_REPORTS = 5
+HOME_RECENT_REPORTS = 3
+
+
+@dataclass(frozen=True)
+class HomeReport:
+    report: object
+    deadline_label: str
+    deadline_tone: str
+    writable: bool
+
+
+def cadre_home_reports(user, *, today: dt.date) -> list[HomeReport]:
+    """The cadre's own reports for the home page: up to five still to write (未提交, 已退回) by due
+    date, then up to three submitted or accepted, latest first. Two queries."""
+    from reports.models import DeadlineState, Report
+    from reports.selectors import reports_visible_to
+
+    scope = user_scope(user)
+    if not scope.cadre_id:
+        return []
+    S = Report.Status
+    own = reports_visible_to(user).filter(placement__cadre_id=scope.cadre_id).select_related("placement")
+    open_reports = list(own.filter(status__in=Report.WRITABLE_STATUSES).order_by("due_date", "pk")[:HOME_OPEN_REPORTS])
+    recent = list(own.filter(status__in=(S.SUBMITTED, S.ACCEPTED)).order_by("-submitted_at", "-pk")[:HOME_RECENT_REPORTS])
+    tones = {DeadlineState.DUE: "none", DeadlineState.ON_TIME: "ok", DeadlineState.LATE: "warning",
+             DeadlineState.MISSING: "danger"}
+    rows = []
+    for report in open_reports + recent:
+        state = report.deadline_state(today)
+        rows.append(HomeReport(
+            report=report,
+            deadline_label=str(DeadlineState(state).label) if state else "",
+            deadline_tone=tones.get(state, "none"),
+            writable=report.status in Report.WRITABLE_STATUSES,
+        ))
+    return rows

@@ -70,6 +70,7 @@ def home(request):
             .select_related("placement").order_by("-start_date", "-pk")[:RECENT_LEAVE]
         )
         context["can_request_leave"] = any(p.status == Placement.Status.ACTIVE for p in mine)
+        context["my_reports"] = selectors.cadre_home_reports(request.user, today=today)
     return render(request, "portal/home.html", context)
 
 

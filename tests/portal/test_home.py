@@ -214,3 +214,60 @@ def test_home_lists_are_readable_on_a_phone(client, portal_world):
     assert 'name="viewport"' in html
     cells = re.findall(r"<td([^>]*)>", html)
     assert cells and all("data-label=" in attributes for attributes in cells)
+
+
+# --- The cadre's written reports (issue 5, R12) --------------------------------------------------
+
+
+def _my_reports(html: str) -> str:
+    match = re.search(r'<section class="card" id="my-reports">(.*?)</section>', html, re.DOTALL)
+    assert match, "no 我的书面报告 block"
+    return match.group(1)
+
+
+def test_R12_cadre_home_lists_the_next_open_reports_by_due_date_then_the_submitted(client, world):
+    import time_machine
+
+    from reports.models import Report
+    from reports.services import writing
+    from reports.services.schedule import reports_schedule
+
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    reports_schedule(placement=world.placement)
+    by_kind = {(r.kind, r.sequence): r for r in world.placement.reports.all()}
+    login(client, world, "cadre")
+    with time_machine.travel(dt.datetime(2026, 4, 8, 10, tzinfo=shanghai), tick=False):
+        block = _my_reports(client.get(URL).content.decode())
+        labels = re.findall(r"(2026年第\d季度工作报告|第1次半年书面汇报|2026年度书面总结|期满工作报告)", block)
+        # Q1 04-10, Q2 07-10, half-year 09-16, Q3 10-10, Q4 2027-01-10; the annual and term-end later.
+        assert labels == ["2026年第1季度工作报告", "2026年第2季度工作报告", "第1次半年书面汇报",
+                          "2026年第3季度工作报告", "2026年第4季度工作报告"]
+        q1 = by_kind[(Report.Kind.QUARTERLY, 1)]
+        assert f'href="{reverse("reports:edit", args=[q1.pk])}"' in block
+        assert "2026-04-10" in block and "待提交" in block and "未提交" in block
+        assert f'href="{reverse("reports:list")}"' in block
+        cells = re.findall(r"<td([^>]*)>", block)
+        assert cells and all("data-label=" in attributes for attributes in cells)
+
+        cadre = world.users["cadre"]
+        writing.report_draft_save(acting_user=cadre, report=q1, sections={"done": "完成", "next": "计划"})
+        writing.report_submit(acting_user=cadre, report=q1)
+        block = _my_reports(client.get(URL).content.decode())
+    assert f'href="{reverse("reports:detail", args=[q1.pk])}"' in block
+    assert f'href="{reverse("reports:edit", args=[q1.pk])}"' not in block
+    assert "已提交" in block and "按时提交" in block
+    assert "2026年度书面总结" in block  # moved up into the five open ones
+    assert block.index("2026年度书面总结") < block.index("2026年第1季度工作报告")  # submitted ones come last
+
+
+def test_R12_cadre_without_reports_sees_an_empty_block(client, world):
+    block = _my_reports(login(client, world, "othercadre").get(URL).content.decode())
+    assert "暂无书面报告。" in block and "李明" not in block
+
+
+@pytest.mark.parametrize("username", ["hostunit", "mentor", "sendunit", "orgstaff"])
+def test_R12_only_cadres_get_the_my_reports_block(client, world, username):
+    from reports.services.schedule import reports_schedule
+
+    reports_schedule(placement=world.placement)
+    assert 'id="my-reports"' not in login(client, world, username).get(URL).content.decode()
