@@ -228,8 +228,15 @@ CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "600"))
 CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "540"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+from celery.schedules import crontab  # noqa: E402 (only the beat schedule needs it)
+
+# Daily jobs run at CELERY_TIMEZONE (Asia/Shanghai) wall-clock times.
 CELERY_BEAT_SCHEDULE = {
     "jobs-dispatch-pending": {"task": "core.jobs_dispatch_pending", "schedule": 60.0},
+    # R12: make sure every active placement's reports are scheduled, before the reminders go out.
+    "reports-schedule-all": {"task": "reports.schedule_all", "schedule": crontab(hour=7, minute=0)},
+    # R12: report reminders 7 days and 1 day before the due date and the day after it was missed.
+    "reports-send-reminders": {"task": "reports.send_reminders", "schedule": crontab(hour=7, minute=30)},
 }
 # Jobs the broker has not taken after this many seconds are sent again by the dispatcher.
 JOBS_RESEND_AFTER_SECONDS = int(os.environ.get("JOBS_RESEND_AFTER_SECONDS", "60"))

@@ -26,6 +26,7 @@ from programs.models import (
     ResumeEntry,
     Unit,
 )
+from reports.demo import reports_seed
 from selection.demo import selections_seed
 
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             result = build_demo()
             selections = selections_seed()
             daily = {**leave_seed(), **supervision_seed(), **duties_seed()}
+            reports = reports_seed()
         elapsed = time.monotonic() - started
         self._report(result, elapsed)
         self.stdout.write(
@@ -67,6 +69,11 @@ class Command(BaseCommand):
         made = [f"{daily_labels[key]} {n}" for key, n in daily.items() if n]
         self.stdout.write(
             _("日常管理:本次新建 %(items)s。") % {"items": "、".join(made)} if made else _("日常管理:演示数据已完整。")
+        )
+        report_labels = {"reports": _("排定报告"), "versions": _("提交版本"), "reviews": _("评阅审核"), "drafts": _("草稿")}
+        made = [f"{report_labels[key]} {n}" for key, n in reports.items() if n]
+        self.stdout.write(
+            _("书面报告:本次新建 %(items)s。") % {"items": "、".join(made)} if made else _("书面报告:演示数据已完整。")
         )
 
     def _report(self, result, elapsed: float) -> None:
