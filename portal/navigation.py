@@ -41,6 +41,11 @@ def navigation_for(user, path: str) -> Navigation | None:
     if scope.role_labels and (scope.cadre_id or scope.host_unit_ids or scope.township_unit_ids
                               or scope.sending_unit_ids or scope.is_mentor):
         entries.append(("leave", _("请销假"), reverse("daily:leave_list")))
+    # R12: the cadre writes their reports; the host unit, the township and the mentor comment.
+    if scope.host_unit_ids or scope.township_unit_ids or scope.is_mentor:
+        entries.append(("reports", _("书面报告"), reverse("reports:list")))
+    elif scope.cadre_id:
+        entries.append(("reports", _("我的报告"), reverse("reports:list")))
     if scope.host_unit_ids:
         entries.append(("supervision", _("考勤查岗"), reverse("daily:attendance_list")))
     if scope.host_unit_ids or scope.township_unit_ids:

@@ -11,9 +11,9 @@ account's (李志强, 巴公镇) story of deadlines on top of ``programs.demo.bu
 Dates follow the day the demo is seeded. Idempotent: the schedule reconciles, and the story is
 written once — when none of the cadre's reports has been submitted or drafted yet.
 
-The writing service (``report_submit``) is not in the tree yet: a submission is written here as
-the service writes it — a frozen ``ReportVersion`` and the report's submission times — and the
-submission time is back-dated to the story's day, like the builder's back-dated status rows.
+Submissions go through the writing services (``report_draft_save``, ``report_submit``), so
+versions, audit rows and notifications are what the portal would write; the submission time is
+then back-dated to the story's day, like the builder's back-dated status rows.
 """
 
 import datetime as dt
@@ -28,6 +28,7 @@ from programs.models import Placement
 
 from .models import Report, ReportReview, ReportVersion
 from .services.review import report_accept, report_comment
+from .services.writing import report_draft_save, report_submit
 from .services.schedule import reports_schedule
 
 S = Report.Status
@@ -62,13 +63,13 @@ def _content(report: Report, *, final: bool = True) -> dict:
 
 
 def _submit(report: Report, user, day: dt.date) -> None:
-    """The cadre's submission on ``day``: version 1 frozen, the report submitted."""
+    """The cadre's submission on ``day``: the draft written, version 1 frozen, the times back-dated."""
+    term_end_form = Report.TermEndForm.WORK if report.kind == Report.Kind.TERM_END else None
+    report_draft_save(acting_user=user, report=report, sections=_content(report), term_end_form=term_end_form)
+    version = report_submit(acting_user=user, report=report, today=day)
     moment = _moment(day)
-    sections = _content(report)
-    ReportVersion.objects.create(report=report, number=1, sections=sections, submitted_by=user, submitted_at=moment)
-    Report.objects.filter(pk=report.pk).update(
-        status=S.SUBMITTED, draft=sections, draft_saved_at=moment, first_submitted_at=moment, submitted_at=moment,
-    )
+    ReportVersion.objects.filter(pk=version.pk).update(submitted_at=moment)
+    Report.objects.filter(pk=report.pk).update(draft_saved_at=moment, first_submitted_at=moment, submitted_at=moment)
 
 
 def _back_date_reviews(report: Report, day: dt.date) -> None:

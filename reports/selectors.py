@@ -32,7 +32,13 @@ def report_versions_visible_to(user) -> QuerySet[ReportVersion]:
 
 
 def report_attachments_visible_to(user) -> QuerySet[ReportAttachment]:
-    return ReportAttachment.objects.filter(_reports_filter(user, "report__"))
+    """Attachments of submitted versions, to everyone who reaches the report; an attachment still
+    on the draft (no version yet), to its cadre only (R12: reviewers read what was submitted)."""
+    scope = user_scope(user)
+    draft_owner = Q(report__placement__cadre_id=scope.cadre_id) if scope.cadre_id else Q(pk__in=[])
+    return ReportAttachment.objects.filter(_reports_filter(user, "report__")).filter(
+        Q(version__isnull=False) | draft_owner
+    )
 
 
 def report_reviews_visible_to(user) -> QuerySet[ReportReview]:

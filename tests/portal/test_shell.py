@@ -39,14 +39,17 @@ def test_anonymous_pages_have_no_navigation(client, db):
 
 # username: (hrefs the navigation shows, hrefs it must not show)
 NAV = {
-    "hostunit": (["portal:home", "portal:placement_list", "daily:leave_list", "daily:attendance_list", "duties:reports",
-                  "selection:surveys", "portal:notifications"], ["selection:list", "admin:index"]),
-    "township": (["portal:placement_list", "daily:leave_list", "duties:reports"], ["daily:attendance_list", "admin:index"]),
-    "cadre": (["portal:home", "daily:leave_list", "selection:list", "portal:notifications"],
+    "hostunit": (["portal:home", "portal:placement_list", "daily:leave_list", "reports:list", "daily:attendance_list",
+                  "duties:reports", "selection:surveys", "portal:notifications"], ["selection:list", "admin:index"]),
+    "township": (["portal:placement_list", "daily:leave_list", "reports:list", "duties:reports"], ["daily:attendance_list", "admin:index"]),
+    "cadre": (["portal:home", "daily:leave_list", "reports:list", "selection:list", "portal:notifications"],
               ["selection:surveys", "admin:index", "daily:attendance_list", "duties:reports"]),
-    "sendunit": (["portal:placement_list", "daily:leave_list", "selection:list"], ["selection:surveys", "admin:index"]),
-    "mentor": (["portal:placement_list", "daily:leave_list"], ["selection:list", "selection:surveys", "admin:index"]),
-    "orgstaff": (["portal:home", "admin:index", "portal:notifications"], ["daily:leave_list", "selection:list"]),
+    # R12: sending units see their cadres' status, not what the cadre wrote.
+    "sendunit": (["portal:placement_list", "daily:leave_list", "selection:list"],
+                 ["selection:surveys", "admin:index", "reports:list"]),
+    "mentor": (["portal:placement_list", "daily:leave_list", "reports:list"],
+               ["selection:list", "selection:surveys", "admin:index"]),
+    "orgstaff": (["portal:home", "admin:index", "portal:notifications"], ["daily:leave_list", "selection:list", "reports:list"]),
 }
 
 

@@ -288,6 +288,18 @@ def test_R12_attachments_upload_and_download_only_within_scope(client, world, q1
     assert client.get(url).status_code == 302
 
 
+def test_R12_a_draft_attachment_reaches_only_the_cadre_until_submitted(client, world, q1, media):
+    login(client, world, "cadre")
+    client.post(reverse("reports:attachment_add", args=[q1.pk]), {"file": pdf("草稿附件.pdf")})
+    url = ReportAttachment.objects.get().file.url
+    assert client.get(url).status_code == 200
+    for username in ("hostunit", "hostclerk", "mentor", "countystaff", "orgstaff"):
+        assert login(client, world, username).get(url).status_code == 404, username
+    write_and_submit(world, q1)
+    for username in ("hostunit", "mentor", "countystaff"):
+        assert login(client, world, username).get(url).status_code == 200, username
+
+
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("病毒.exe", EXE, "文件“病毒.exe”的类型不受支持"),
     ("改名.pdf", EXE, "文件“改名.pdf”的内容与扩展名不符"),
