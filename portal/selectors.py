@@ -17,7 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -101,13 +101,6 @@ def portal_placements(user) -> QuerySet[Placement]:
     )
 
 
-def _reverse_or_blank(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:  # the page's app is still being built
-        return ""
-
-
 def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     first_month = 3 * ((day.month - 1) // 3) + 1
     start = dt.date(day.year, first_month, 1)
@@ -149,7 +142,7 @@ def host_unit_kpis(user, *, today: dt.date) -> list[Kpi]:
         Kpi(_("在岗挂职干部"), on_post, reverse("portal:placement_list") + "?relation=host&status=active"),
         Kpi(pending_label, pending, leave_list + "?waiting=1", "warning" if pending else ""),
         Kpi(_("逾期未销假"), overdue, leave_list + "?overdue=1", "danger" if overdue else ""),
-        Kpi(_("本季度查岗"), checks["total"], _reverse_or_blank("daily:check_list"), "danger" if checks["absent"] else "",
+        Kpi(_("本季度查岗"), checks["total"], reverse("daily:check_list"), "danger" if checks["absent"] else "",
             _("其中不在岗 %(absent)s 人次") % {"absent": checks["absent"]}),
     ]
 

@@ -28,8 +28,8 @@ from programs.models import Placement
 
 from .models import Report, ReportReview, ReportVersion
 from .services.review import report_accept, report_comment
-from .services.writing import report_draft_save, report_submit
 from .services.schedule import reports_schedule
+from .services.writing import report_draft_save, report_submit
 
 S = Report.Status
 

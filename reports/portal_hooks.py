@@ -8,7 +8,7 @@ more than the user's scope.
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,12 +28,7 @@ TONES = {DeadlineState.ON_TIME: "ok", DeadlineState.LATE: "warning", DeadlineSta
 
 
 def _url(name: str, *args, query: str = "") -> str:
-    # The portal and admin pages of the reports are being built alongside: a name that does not
-    # exist yet gives no link rather than a broken badge.
-    try:
-        return reverse(name, args=args) + query
-    except NoReverseMatch:
-        return ""
+    return reverse(name, args=args) + query
 
 
 def _commented_since_submission(**review) -> Exists:

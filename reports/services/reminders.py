@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -37,19 +37,13 @@ def report_topic(report: Report) -> str:
 
 
 def report_portal_url(report: Report) -> str:
-    """Where the cadre writes (or reads) the report. The portal while its pages are not there."""
+    """Where the cadre writes (or reads) the report."""
     name = "reports:edit" if report.status in Report.WRITABLE_STATUSES else "reports:detail"
-    try:
-        return reverse(name, args=[report.pk])
-    except NoReverseMatch:
-        return "/portal/"
+    return reverse(name, args=[report.pk])
 
 
 def report_admin_url(report: Report) -> str:
-    try:
-        return reverse("admin:reports_report_change", args=[report.pk])
-    except NoReverseMatch:
-        return ""
+    return reverse("admin:reports_report_change", args=[report.pk])
 
 
 def reminder_candidates(today: dt.date):

@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -237,10 +237,7 @@ def missing_sections(report: Report) -> list[str]:
 
 
 def _portal_url(report: Report) -> str:
-    try:
-        return reverse("reports:detail", args=[report.pk])
-    except NoReverseMatch:
-        return ""
+    return reverse("reports:detail", args=[report.pk])
 
 
 def submission_recipients(report: Report) -> list:
