@@ -1,4 +1,5 @@
-"""Benchmark of the daily-management pages (issue 4): time and SQL queries per page.
+"""Benchmark of the portal and admin pages of daily management and reports (issues 4 and 5):
+time and SQL queries per page.
 
 Every portal page carries the navigation badge (what waits for the user), so its cost is in
 every figure here. Runs against the database of ``DATABASE_URL`` with the demo data
@@ -43,12 +44,16 @@ def main() -> None:
 
     from daily.models import LeaveRequest
     from programs.models import Placement
+    from reports.models import Report
 
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0)
     users = {u.username: u for u in get_user_model().objects.all()}
     own = Placement.objects.get(cadre__user=users["cadre"], status=Placement.Status.ACTIVE)
     leave = LeaveRequest.objects.filter(placement=own).order_by("-pk").first()
+    own_reports = Report.objects.filter(placement=own)
+    submitted = own_reports.filter(status=Report.Status.SUBMITTED).order_by("due_date").first()
+    drafted = own_reports.filter(status=Report.Status.PENDING, draft_saved_at__isnull=False).first()
     pages = [
         ("host unit home (approver)", "hostunit", reverse("portal:home")),
         ("host unit: leave list, waiting", "hostunit", reverse("daily:leave_list") + "?waiting=on"),
@@ -60,9 +65,15 @@ def main() -> None:
         ("city staff: portal placement list", "orgstaff", reverse("portal:placement_list")),
         ("county staff: admin leave list", "countystaff", reverse("admin:daily_leaverequest_changelist")),
         ("county staff: admin inspections", "countystaff", reverse("admin:daily_inspection_changelist")),
+        ("cadre: report list", "cadre", reverse("reports:list")),
+        ("cadre: report editor (draft)", "cadre", reverse("reports:edit", args=[drafted.pk])),
+        ("host unit: submitted report + comment", "hostunit", reverse("reports:detail", args=[submitted.pk])),
+        ("county staff: admin report list", "countystaff", reverse("admin:reports_report_changelist")),
+        ("county staff: admin reports, late", "countystaff", reverse("admin:reports_report_changelist") + "?late=1"),
+        ("county staff: report print view", "countystaff", reverse("admin:reports_report_print", args=[submitted.pk])),
     ]
     print(f"database: {connection.vendor}; {Placement.objects.count()} placements, "
-          f"{LeaveRequest.objects.count()} leave requests; {args.repeat} requests per page after a warm-up")
+          f"{LeaveRequest.objects.count()} leave requests, {Report.objects.count()} reports; {args.repeat} requests per page after a warm-up")
     print(f"{'page':38} {'median ms':>10} {'p90 ms':>8} {'queries':>8}")
     for label, username, url in pages:
         client = Client()

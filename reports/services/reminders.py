@@ -20,6 +20,7 @@ from core.notifications import notify
 from programs.selectors import department_staff_users
 
 from ..models import Report, ReportReminder
+from .review import report_topic
 
 logger = logging.getLogger(__name__)
 
@@ -30,10 +31,6 @@ REMINDER_OFFSETS = ((Kind.WEEK_BEFORE, 7), (Kind.DAY_BEFORE, 1), (Kind.MISSED, -
 
 class RemindersIncomplete(Exception):
     """Some reminders failed; the others were sent. Raised so the task retries (idempotently)."""
-
-
-def report_topic(report: Report) -> str:
-    return f"reports.report:{report.pk}"
 
 
 def report_portal_url(report: Report) -> str:
