@@ -146,6 +146,21 @@ def _done(message: str, request, placement):
     return redirect("duties:placement_duties", pk=placement.pk)
 
 
+def _posted(request, placement, form, *, service, done: str, form_key: str, target: dict):
+    """Validate the posted form, call ``service`` with ``target`` and the form's data, and answer:
+    the page again with the form's errors or the service's refusal (400), or back to the page with
+    ``done``. The case forms sit in a list on the page, so their errors show in one place
+    (``case_form_errors``)."""
+    shown = {"case_form_errors": form.errors} if form_key == "case_form_errors" else {form_key: form}
+    if not form.is_valid():
+        return _render_page(request, placement, status=400, **shown)
+    try:
+        service(acting_user=request.user, **target, **form.cleaned_data)
+    except ApplicationError as exc:
+        return _refused(request, placement, exc, **({} if form_key == "case_form_errors" else shown))
+    return _done(done, request, placement)
+
+
 @login_required
 def placement_duties(request, pk):
     """The 履职 page: everything R9, R10 and R14 record for the placement, where the policy uses it."""
@@ -159,14 +174,8 @@ def duties_set(request, pk):
     """R10: the host unit sets the division of work and the targets."""
     placement = _placement_for(request.user, pk)
     _allow(_can(request.user, placement)["set_duties"], _("只有挂职单位可以确定工作分工和目标任务。"))
-    form = DutiesForm(request.POST)
-    if not form.is_valid():
-        return _render_page(request, placement, status=400, duties_form=form)
-    try:
-        services.placement_duties_set(acting_user=request.user, placement=placement, **form.cleaned_data)
-    except ApplicationError as exc:
-        return _refused(request, placement, exc, duties_form=form)
-    return _done(_("工作分工和目标任务已保存。"), request, placement)
+    return _posted(request, placement, DutiesForm(request.POST), service=services.placement_duties_set,
+                   done=_("工作分工和目标任务已保存。"), form_key="duties_form", target={"placement": placement})
 
 
 @login_required
@@ -174,14 +183,8 @@ def duties_set(request, pk):
 def case_open(request, pk):
     placement = _placement_for(request.user, pk)
     _allow(_can(request.user, placement)["open_case"], _("只有挂职单位可以交办包案。"))
-    form = CaseOpenForm(request.POST)
-    if not form.is_valid():
-        return _render_page(request, placement, status=400, case_open_form=form)
-    try:
-        services.owned_case_open(acting_user=request.user, placement=placement, **form.cleaned_data)
-    except ApplicationError as exc:
-        return _refused(request, placement, exc, case_open_form=form)
-    return _done(_("包案已交办。"), request, placement)
+    return _posted(request, placement, CaseOpenForm(request.POST), service=services.owned_case_open,
+                   done=_("包案已交办。"), form_key="case_open_form", target={"placement": placement})
 
 
 def _case_for(user, pk) -> OwnedCase:
@@ -194,14 +197,8 @@ def case_progress(request, pk):
     case = _case_for(request.user, pk)
     placement = _placement_for(request.user, case.placement_id)
     _allow(_can(request.user, placement)["add_progress"], _("只有挂职单位或包案干部本人可以记录办理进展。"))
-    form = CaseProgressForm(request.POST)
-    if not form.is_valid():
-        return _render_page(request, placement, status=400, case_form_errors=form.errors)
-    try:
-        services.case_progress_add(acting_user=request.user, case=case, **form.cleaned_data)
-    except ApplicationError as exc:
-        return _refused(request, placement, exc)
-    return _done(_("办理进展已记录。"), request, placement)
+    return _posted(request, placement, CaseProgressForm(request.POST), service=services.case_progress_add,
+                   done=_("办理进展已记录。"), form_key="case_form_errors", target={"case": case})
 
 
 @login_required
@@ -210,14 +207,8 @@ def case_close(request, pk):
     case = _case_for(request.user, pk)
     placement = _placement_for(request.user, case.placement_id)
     _allow(_can(request.user, placement)["close_case"], _("只有挂职单位可以确认包案办结。"))
-    form = CaseCloseForm(request.POST)
-    if not form.is_valid():
-        return _render_page(request, placement, status=400, case_form_errors=form.errors)
-    try:
-        services.owned_case_close(acting_user=request.user, case=case, **form.cleaned_data)
-    except ApplicationError as exc:
-        return _refused(request, placement, exc)
-    return _done(_("包案已办结。"), request, placement)
+    return _posted(request, placement, CaseCloseForm(request.POST), service=services.owned_case_close,
+                   done=_("包案已办结。"), form_key="case_form_errors", target={"case": case})
 
 
 @login_required
@@ -227,14 +218,8 @@ def card_report(request, pk):
     placement = _placement_for(request.user, pk)
     _allow(services.is_host_unit_of(request.user, placement) or services.is_cadre_of(request.user, placement),
            _("只有挂职单位或干部本人可以报送信息反馈卡。"))
-    form = FeedbackCardForm(request.POST)
-    if not form.is_valid():
-        return _render_page(request, placement, status=400, card_form=form)
-    try:
-        services.feedback_card_report(acting_user=request.user, placement=placement, **form.cleaned_data)
-    except ApplicationError as exc:
-        return _refused(request, placement, exc, card_form=form)
-    return _done(_("信息反馈卡已报送乡镇党委。"), request, placement)
+    return _posted(request, placement, FeedbackCardForm(request.POST), service=services.feedback_card_report,
+                   done=_("信息反馈卡已报送乡镇党委。"), form_key="card_form", target={"placement": placement})
 
 
 @login_required
@@ -244,14 +229,8 @@ def warning_report(request, pk):
     placement = _placement_for(request.user, pk)
     _allow(services.is_host_unit_of(request.user, placement) or services.is_cadre_of(request.user, placement),
            _("只有挂职单位或干部本人可以报告苗头性事件。"))
-    form = EarlyWarningForm(request.POST)
-    if not form.is_valid():
-        return _render_page(request, placement, status=400, warning_form=form)
-    try:
-        services.early_warning_report(acting_user=request.user, placement=placement, **form.cleaned_data)
-    except ApplicationError as exc:
-        return _refused(request, placement, exc, warning_form=form)
-    return _done(_("苗头性事件已报告,乡镇党委和组织部已同时收到。"), request, placement)
+    return _posted(request, placement, EarlyWarningForm(request.POST), service=services.early_warning_report,
+                   done=_("苗头性事件已报告,乡镇党委和组织部已同时收到。"), form_key="warning_form", target={"placement": placement})
 
 
 def _back(request, placement_id):
