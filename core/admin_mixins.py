@@ -290,6 +290,23 @@ def form_model_values(form, *, changed_only: bool) -> dict:
     return values
 
 
+class DoneFilter(admin.SimpleListFilter):
+    """A filter on whether something was done: ``field`` (a timestamp) set or not. Subclasses name
+    the title, the parameter, the field and the two choices, e.g. 未确认 / 已确认."""
+
+    field: str
+    not_done_label: str
+    done_label: str
+
+    def lookups(self, request, model_admin):
+        return [("no", self.not_done_label), ("yes", self.done_label)]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(**{f"{self.field}__isnull": self.value() == "no"})
+        return queryset
+
+
 class ActionPageMixin:
     """The intermediate page of an admin action that needs input (a date, a document number, a
     reason) before it calls its service: the selected objects, the form, confirm or cancel."""

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.admin_mixins import (
     ActionPageMixin,
+    DoneFilter,
     ScopedAdmin,
     ScopedRelatedFilter,
     ServiceInline,
@@ -294,19 +295,11 @@ class InspectionAdmin(ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
 # --- Attendance (read-only for staff: the host unit confirms, D6) --------------------------------
 
 
-class ConfirmedFilter(admin.SimpleListFilter):
+class ConfirmedFilter(DoneFilter):
     title = gettext_lazy("确认情况")
     parameter_name = "confirmed"
-
-    def lookups(self, request, model_admin):
-        return [("no", _("未确认")), ("yes", _("已确认"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "no":
-            return queryset.filter(confirmed_at__isnull=True)
-        if self.value() == "yes":
-            return queryset.filter(confirmed_at__isnull=False)
-        return queryset
+    field = "confirmed_at"
+    not_done_label, done_label = gettext_lazy("未确认"), gettext_lazy("已确认")
 
 
 @admin.register(AttendanceMonth)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core.admin_mixins import (
     ActionPageMixin,
+    DoneFilter,
     GapReportMixin,
     ScopedAdmin,
     ScopedRelatedFilter,
@@ -247,19 +248,11 @@ class AcknowledgeForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("组织部意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class PendingStaffFilter(admin.SimpleListFilter):
+class PendingStaffFilter(DoneFilter):
     title = gettext_lazy("组织部签收")
     parameter_name = "staff_acknowledged"
-
-    def lookups(self, request, model_admin):
-        return [("no", _("待签收")), ("yes", _("已签收"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "no":
-            return queryset.filter(staff_acknowledged_at__isnull=True)
-        if self.value() == "yes":
-            return queryset.filter(staff_acknowledged_at__isnull=False)
-        return queryset
+    field = "staff_acknowledged_at"
+    not_done_label, done_label = gettext_lazy("待签收"), gettext_lazy("已签收")
 
 
 @admin.register(EarlyWarning)

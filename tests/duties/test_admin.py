@@ -87,6 +87,18 @@ def test_R14_staff_sign_for_early_warnings_with_an_action(client, duties, record
     assert warning.staff_acknowledged_by == duties.users["countystaff"] and warning.staff_note == "跟踪处置"
 
 
+def test_R14_staff_filter_early_warnings_by_whether_they_signed(client, duties, records):
+    client.force_login(duties.users["countystaff"])
+
+    def listed(value):
+        return [row.pk for row in client.get(url("earlywarning"), {"staff_acknowledged": value}).context["cl"].result_list]
+
+    warning = records["warning"]
+    assert listed("no") == [warning.pk] and listed("yes") == []
+    services.early_warning_acknowledge(acting_user=duties.users["countystaff"], warning=warning, note="")
+    assert listed("no") == [] and listed("yes") == [warning.pk]
+
+
 def test_R14_staff_group_holds_the_duties_permissions(duties):
     staff = duties.users["countystaff"]
     for perm in ("view_exchangemeeting", "add_trainingrecord", "change_earlywarning", "add_partybranch",
