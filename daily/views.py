@@ -47,14 +47,11 @@ def leave_list(request):
     page = Paginator(leave_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [(leave, leave_services.leave_return_overdue(leave, today=today)) for leave in page]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "daily/leave_list.html", {
         "scope": scope,
         "filter": leave_filter,
         "page": page,
         "rows": rows,
-        "query": query.urlencode(),
         "awaiting_count": selectors.leave_requests_awaiting(request.user).count(),
         "can_request": bool(scope.cadre_id),
     })

@@ -85,8 +85,6 @@ def report_list(request):
     rows = report_filter.qs if valid else queryset.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    query = request.GET.copy()
-    query.pop("page", None)
     only_own = bool(scope.cadre_id) and not (
         scope.host_unit_ids or scope.township_unit_ids or scope.is_mentor or scope.is_org_staff or scope.is_superuser
     )
@@ -98,7 +96,6 @@ def report_list(request):
              report.placement.cadre_id == scope.cadre_id and report.status in Report.WRITABLE_STATUSES)
             for report in page
         ],
-        "query": query.urlencode(),
         "only_own": only_own,
         "cadre_id": scope.cadre_id,  # the draft title shows on the cadre's own rows only
     })

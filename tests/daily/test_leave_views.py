@@ -62,6 +62,17 @@ def test_R11_leave_list_filters_waiting_and_overdue(client, world):
     assert "超期未销假" in overdue.content.decode()
 
 
+def test_leave_list_pages_keep_the_filters(client, world, monkeypatch):
+    monkeypatch.setattr("daily.views.PAGE_SIZE", 1)
+    first, second = request_leave(world, MON), request_leave(world, dt.date(2026, 6, 15))
+    c = client_for(client, world, "hostunit")
+    page1 = c.get(reverse("daily:leave_list"), {"waiting": "on"})
+    assert [leave.pk for leave, _ in page1.context["rows"]] == [second.pk]
+    assert 'href="?waiting=on&amp;page=2"' in page1.content.decode() and "第 1 / 2 页" in page1.content.decode()
+    page2 = c.get(reverse("daily:leave_list"), {"waiting": "on", "page": "2"})
+    assert [leave.pk for leave, _ in page2.context["rows"]] == [first.pk]
+
+
 # --- request --------------------------------------------------------------------------------------
 
 

@@ -261,6 +261,16 @@ def test_R12_autosave_refusals_are_json_errors(client, world, q1, body, error):
     assert q1.draft == {} and q1.draft_saved_at is None
 
 
+def test_R12_report_list_pages_keep_the_filters(client, world, reports, monkeypatch):
+    monkeypatch.setattr("reports.views.PAGE_SIZE", 2)
+    quarterly = sorted((r for r in reports.values() if r.kind == K.QUARTERLY), key=lambda r: r.due_date)
+    login(client, world, "hostunit")
+    html = html_of(client.get(reverse("reports:list"), {"kind": K.QUARTERLY}))
+    assert 'href="?kind=quarterly&amp;page=2"' in html and "第 1 / 2 页" in html
+    second = client.get(reverse("reports:list"), {"kind": K.QUARTERLY, "page": "2"})
+    assert [row[0].pk for row in second.context["rows"]] == [r.pk for r in quarterly[2:]]
+
+
 # --- attachments through the pages -------------------------------------------------------------------------
 
 
