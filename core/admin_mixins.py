@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.exceptions import ApplicationError
 
@@ -288,6 +289,19 @@ def form_model_values(form, *, changed_only: bool) -> dict:
             value = ""
         values[name] = value
     return values
+
+
+class PlacementColumns:
+    """The cadre and host-unit columns of a record that belongs to a placement (``obj.placement``);
+    the admin selects ``placement__cadre`` and ``placement__host_post__host_unit`` with the rows."""
+
+    @admin.display(description=_lazy("挂职干部"), ordering="placement__cadre__name")
+    def cadre(self, obj):
+        return obj.placement.cadre.name
+
+    @admin.display(description=_lazy("挂职单位"), ordering="placement__host_post__host_unit__name")
+    def host_unit(self, obj):
+        return obj.placement.host_post.host_unit
 
 
 class DoneFilter(admin.SimpleListFilter):

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.admin_mixins import ActionPageMixin, ScopedAdmin, ScopedRelatedFilter
+from core.admin_mixins import ActionPageMixin, PlacementColumns, ScopedAdmin, ScopedRelatedFilter
 from core.exceptions import ApplicationError
 
 from . import selectors
@@ -70,7 +70,7 @@ class LeaveDecisionForm(forms.Form):
 
 
 @admin.register(LeaveRequest)
-class LeaveRequestAdmin(ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
+class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.leave_requests_visible_to)
     scope_select_related = ("placement__cadre", "placement__host_post__host_unit")
     list_display = [
@@ -98,14 +98,6 @@ class LeaveRequestAdmin(ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
             "decided_at",
         ]}),
     ]
-
-    @admin.display(description=gettext_lazy("干部"), ordering="placement__cadre__name")
-    def cadre(self, obj):
-        return obj.placement.cadre.name
-
-    @admin.display(description=gettext_lazy("挂职单位"), ordering="placement__host_post__host_unit__name")
-    def host_unit(self, obj):
-        return obj.placement.host_post.host_unit
 
     @admin.display(description=gettext_lazy("审批路径"))
     def route(self, obj):

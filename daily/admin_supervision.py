@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from core.admin_mixins import (
     ActionPageMixin,
     DoneFilter,
+    PlacementColumns,
     ScopedAdmin,
     ScopedRelatedFilter,
     ServiceInline,
@@ -48,18 +49,6 @@ from .selectors_supervision import inspections_missing, quarter_bounds, quarter_
 from .services import supervision as services
 
 PLACEMENT_RELATED = ("placement__cadre", "placement__host_post__host_unit")
-
-
-class PlacementColumns:
-    """Cadre and host-unit columns of the records that belong to a placement."""
-
-    @admin.display(description=gettext_lazy("挂职干部"), ordering="placement__cadre__name")
-    def cadre(self, obj):
-        return obj.placement.cadre
-
-    @admin.display(description=gettext_lazy("挂职单位"), ordering="placement__host_post__host_unit__name")
-    def host_unit(self, obj):
-        return obj.placement.host_post.host_unit
 
 
 def _each(model_admin, request, queryset, call, done: str) -> None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from core.admin_mixins import (
     ActionPageMixin,
     DoneFilter,
+    PlacementColumns,
     GapReportMixin,
     ScopedAdmin,
     ScopedRelatedFilter,
@@ -49,16 +50,6 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class PlacementColumnsMixin:
-    @admin.display(description=gettext_lazy("挂职干部"), ordering="placement__cadre__name")
-    def cadre(self, obj):
-        return obj.placement.cadre
-
-    @admin.display(description=gettext_lazy("挂职单位"), ordering="placement__host_post__host_unit__name")
-    def host_unit(self, obj):
-        return obj.placement.host_post.host_unit
 
 
 class M2MByServiceMixin:
@@ -166,7 +157,7 @@ class CaseCloseForm(forms.Form):
 
 
 @admin.register(OwnedCase)
-class OwnedCaseAdmin(PlacementColumnsMixin, ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
+class OwnedCaseAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.owned_cases_visible_to)
     scope_select_related = ("placement__cadre", "placement__host_post__host_unit")
     list_display = ["title", "cadre", "host_unit", "opened_on", "status", "closed_on"]
@@ -233,7 +224,7 @@ class CaseProgressAdmin(ReadOnlyAdminMixin, ScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(FeedbackCard)
-class FeedbackCardAdmin(ReadOnlyAdminMixin, PlacementColumnsMixin, ScopedAdmin, admin.ModelAdmin):
+class FeedbackCardAdmin(ReadOnlyAdminMixin, PlacementColumns, ScopedAdmin, admin.ModelAdmin):
     """Read here; the township signs for cards in the portal."""
 
     scope_selector = staticmethod(selectors.feedback_cards_visible_to)
@@ -256,7 +247,7 @@ class PendingStaffFilter(DoneFilter):
 
 
 @admin.register(EarlyWarning)
-class EarlyWarningAdmin(PlacementColumnsMixin, ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
+class EarlyWarningAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
     """Staff read the warnings and sign for them (action); reports come from the portal."""
 
     scope_selector = staticmethod(selectors.early_warnings_visible_to)
@@ -306,7 +297,7 @@ class EarlyWarningAdmin(PlacementColumnsMixin, ActionPageMixin, ScopedAdmin, adm
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(PlacementColumnsMixin, ScopedAdmin, admin.ModelAdmin):
+class TrainingRecordAdmin(PlacementColumns, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.training_records_visible_to)
     scope_select_related = ("placement__cadre", "placement__host_post__host_unit")
     list_display = ["course", "cadre", "host_unit", "held_on", "hours", "score", "passed"]
@@ -417,7 +408,7 @@ class BranchActivityAdmin(M2MByServiceMixin, ScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(IntegrityUndertaking)
-class IntegrityUndertakingAdmin(GapReportMixin, ReadOnlyAdminMixin, PlacementColumnsMixin, ScopedAdmin, admin.ModelAdmin):
+class IntegrityUndertakingAdmin(GapReportMixin, ReadOnlyAdminMixin, PlacementColumns, ScopedAdmin, admin.ModelAdmin):
     """Confirmed by the cadre in the portal; staff read who has confirmed, and who has not."""
 
     gap_reports = [("missing", gettext_lazy("尚未确认承诺的干部"), "missing_report")]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.admin_mixins import (
     ActionPageMixin,
+    PlacementColumns,
     ScopedAdmin,
     ScopedRelatedFilter,
     ScopedValuesFilter,
@@ -782,20 +783,12 @@ class PlacementStatusChangeAdmin(ScopedAdmin, admin.ModelAdmin):
         return False
 
 
-class PlacementRecordAdmin(ScopedAdmin, admin.ModelAdmin):
+class PlacementRecordAdmin(PlacementColumns, ScopedAdmin, admin.ModelAdmin):
     """Shared by the records that belong to a placement (mentors, target letters)."""
 
     scope_select_related = ("placement__cadre", "placement__host_post__host_unit")
     list_select_related = ["placement__cadre", "placement__host_post__host_unit"]
     autocomplete_fields = ["placement"]
-
-    @admin.display(description=gettext_lazy("挂职干部"), ordering="placement__cadre__name")
-    def cadre(self, obj):
-        return obj.placement.cadre
-
-    @admin.display(description=gettext_lazy("挂职单位"), ordering="placement__host_post__host_unit__name")
-    def host_unit(self, obj):
-        return obj.placement.host_post.host_unit
 
     def can_change_object(self, request, obj):
         return placement_manageable(request, obj.placement)

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.admin_mixins import ActionPageMixin, ScopedAdmin, ScopedRelatedFilter
+from core.admin_mixins import ActionPageMixin, PlacementColumns, ScopedAdmin, ScopedRelatedFilter
 from core.exceptions import ApplicationError
 from core.import_admin import SpreadsheetExportAdminMixin
 
@@ -149,7 +149,7 @@ class ReportReminderInline(ReadOnlyInline):
 
 
 @admin.register(Report)
-class ReportAdmin(SpreadsheetExportAdminMixin, ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
+class ReportAdmin(PlacementColumns, SpreadsheetExportAdminMixin, ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.reports_visible_to)
     scope_select_related = ("placement__cadre", "placement__host_post__host_unit", "placement__program")
     export_builder = staticmethod(exports.reports_export)
@@ -176,14 +176,6 @@ class ReportAdmin(SpreadsheetExportAdminMixin, ActionPageMixin, ScopedAdmin, adm
     ]
 
     # --- columns ------------------------------------------------------------------------------------
-
-    @admin.display(description=gettext_lazy("干部"), ordering="placement__cadre__name")
-    def cadre(self, obj):
-        return obj.placement.cadre.name
-
-    @admin.display(description=gettext_lazy("挂职单位"), ordering="placement__host_post__host_unit__name")
-    def host_unit(self, obj):
-        return obj.placement.host_post.host_unit
 
     @admin.display(description=gettext_lazy("挂职项目"), ordering="placement__program__name")
     def program(self, obj):
