@@ -304,6 +304,22 @@ class PlacementColumns:
         return obj.placement.host_post.host_unit
 
 
+class FlagFilter(admin.SimpleListFilter):
+    """A filter with one choice, e.g. 超期未销假: subclasses name the title, the parameter, the
+    choice's ``label`` and how it narrows the rows (``narrow``)."""
+
+    label: str
+
+    def lookups(self, request, model_admin):
+        return [("1", self.label)]
+
+    def queryset(self, request, queryset):
+        return self.narrow(request, queryset) if self.value() == "1" else queryset
+
+    def narrow(self, request, queryset):
+        raise NotImplementedError
+
+
 class DoneFilter(admin.SimpleListFilter):
     """A filter on whether something was done: ``field`` (a timestamp) set or not. Subclasses name
     the title, the parameter, the field and the two choices, e.g. 未确认 / 已确认."""

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.admin_mixins import ActionPageMixin, PlacementColumns, ScopedAdmin, ScopedRelatedFilter
+from core.admin_mixins import ActionPageMixin, FlagFilter, PlacementColumns, ScopedAdmin, ScopedRelatedFilter
 from core.exceptions import ApplicationError
 
 from . import selectors
@@ -32,30 +32,22 @@ class LeaveStepInline(admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
-class AwaitingMeFilter(admin.SimpleListFilter):
+class AwaitingMeFilter(FlagFilter):
     title = gettext_lazy("待我办理")
     parameter_name = "awaiting"
+    label = gettext_lazy("待我审批或备案")
 
-    def lookups(self, request, model_admin):
-        return [("1", _("待我审批或备案"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "1":
-            return queryset.filter(pk__in=selectors.leave_requests_awaiting(request.user).values("pk"))
-        return queryset
+    def narrow(self, request, queryset):
+        return queryset.filter(pk__in=selectors.leave_requests_awaiting(request.user).values("pk"))
 
 
-class OverdueFilter(admin.SimpleListFilter):
+class OverdueFilter(FlagFilter):
     title = gettext_lazy("销假")
     parameter_name = "overdue"
+    label = gettext_lazy("超期未销假")
 
-    def lookups(self, request, model_admin):
-        return [("1", _("超期未销假"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "1":
-            return selectors.leave_requests_overdue(queryset)
-        return queryset
+    def narrow(self, request, queryset):
+        return selectors.leave_requests_overdue(queryset)
 
 
 class LeaveDecisionForm(forms.Form):

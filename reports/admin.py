@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.admin_mixins import ActionPageMixin, PlacementColumns, ScopedAdmin, ScopedRelatedFilter
+from core.admin_mixins import ActionPageMixin, FlagFilter, PlacementColumns, ScopedAdmin, ScopedRelatedFilter
 from core.exceptions import ApplicationError
 from core.import_admin import SpreadsheetExportAdminMixin
 
@@ -46,17 +46,13 @@ def deadline_state_filter(state: str, today) -> Q:
     return Q(pk__in=[])
 
 
-class LateFilter(admin.SimpleListFilter):
+class LateFilter(FlagFilter):
     title = gettext_lazy("逾期")
     parameter_name = "late"
+    label = gettext_lazy("逾期提交或逾期未交")
 
-    def lookups(self, request, model_admin):
-        return [("1", _("逾期提交或逾期未交"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "1":
-            return queryset.filter(selectors.reports_late_filter(timezone.localdate()))
-        return queryset
+    def narrow(self, request, queryset):
+        return queryset.filter(selectors.reports_late_filter(timezone.localdate()))
 
 
 class DeadlineStateFilter(admin.SimpleListFilter):
