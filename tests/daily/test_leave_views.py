@@ -236,6 +236,19 @@ def test_R11_managing_department_approves_in_the_admin(client, world):
     assert leave.steps.last().actor == world.users["countystaff"]
 
 
+def test_R11_staff_filter_overdue_leave_in_the_admin(client, world):
+    returned_in_time = request_leave(world, MON)
+    overdue = request_leave(world, dt.date(2026, 6, 15))
+    for leave in (returned_in_time, overdue):
+        L.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True)
+    L.leave_return_report(acting_user=world.users["cadre"], leave=returned_in_time,
+                          actual_return_date=dt.date(2026, 6, 9), today=dt.date(2026, 6, 9))
+    c = client_for(client, world, "countystaff")
+    with time_machine.travel(dt.datetime(2026, 6, 20, 9, tzinfo=dt.timezone.utc)):
+        listed = c.get(reverse("admin:daily_leaverequest_changelist"), {"overdue": "1"})
+    assert list(listed.context["cl"].result_list) == [overdue]
+
+
 def test_D1_city_staff_cannot_approve_a_county_managed_cadres_leave_in_the_admin(client, world):
     leave = escalated(world)
     c = client_for(client, world, "orgstaff")
