@@ -145,6 +145,16 @@ def _township_users(township_id: int | None):
     return unit_role_users(RoleAssignment.Role.SUPERVISING_TOWNSHIP, [township_id] if township_id else [])
 
 
+def _many_set(related, placements, diff: dict, key: str) -> None:
+    """Set a many-to-many to ``placements``; when it changes, note [before, after] ids in ``diff``
+    for the audit row."""
+    before = sorted(related.values_list("pk", flat=True))
+    after = sorted(p.pk for p in placements)
+    if before != after:
+        related.set(placements)
+        diff[key] = [before, after]
+
+
 def _clean(record) -> None:
     try:
         record.full_clean(validate_unique=True, validate_constraints=True)
@@ -232,7 +242,7 @@ def exchange_meeting_record(*, acting_user, program: Program, held_on: dt.date, 
 @transaction.atomic
 def exchange_meeting_update(*, acting_user, meeting: ExchangeMeeting, attendees: Iterable[Placement] | None = None,
                             **changes) -> ExchangeMeeting:
-    meeting = ExchangeMeeting.objects.select_for_update().select_related(
+    meeting = ExchangeMeeting.objects.select_for_update(of=("self",)).select_related(
         "program__policy", "program__organising_department").get(pk=meeting.pk)
     _ensure(is_staff_over_program(acting_user, meeting.program), _("只有组织该项目的组织部可以修改经验交流会。"))
     allowed = {"held_on", "topic", "summary", "minutes"}
@@ -250,11 +260,7 @@ def exchange_meeting_update(*, acting_user, meeting: ExchangeMeeting, attendees:
     meeting.save()
     if attendees is not None:
         attendees = _attendees_check(meeting.program, attendees, _("参会人员"))
-        before = sorted(meeting.attendees.values_list("pk", flat=True))
-        after = sorted(p.pk for p in attendees)
-        if before != after:
-            meeting.attendees.set(attendees)
-            diff["attendees"] = [before, after]
+        _many_set(meeting.attendees, attendees, diff, "attendees")
     if diff:
         audit_record(actor=acting_user, action="exchange_meeting_update", target=meeting, data=diff)
     return meeting
@@ -571,11 +577,7 @@ def party_branch_update(*, acting_user, branch: PartyBranch, members: Iterable[P
         members = _members_check(branch.program, list(members), _("支部党员"))
         if branch.secretary is not None and branch.secretary.pk not in {p.pk for p in members}:
             members.append(branch.secretary)
-        before = sorted(branch.members.values_list("pk", flat=True))
-        after = sorted(p.pk for p in members)
-        if before != after:
-            branch.members.set(members)
-            diff["members"] = [before, after]
+        _many_set(branch.members, members, diff, "members")
     if diff:
         audit_record(actor=acting_user, action="party_branch_update", target=branch, data=diff)
     return branch
@@ -629,11 +631,7 @@ def branch_activity_update(*, acting_user, activity: BranchActivity, attendees: 
     activity.save()
     if attendees is not None:
         attendees = _branch_attendees(activity.branch, attendees)
-        before = sorted(activity.attendees.values_list("pk", flat=True))
-        after = sorted(p.pk for p in attendees)
-        if before != after:
-            activity.attendees.set(attendees)
-            diff["attendees"] = [before, after]
+        _many_set(activity.attendees, attendees, diff, "attendees")
     if diff:
         audit_record(actor=acting_user, action="branch_activity_update", target=activity, data=diff)
     return activity

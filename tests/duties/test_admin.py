@@ -99,6 +99,36 @@ def test_R14_staff_filter_early_warnings_by_whether_they_signed(client, duties, 
     assert listed("no") == [] and listed("yes") == [warning.pk]
 
 
+def test_R14_staff_edit_meetings_branches_and_activities_in_the_admin(client, duties):
+    """The change pages lock the row (PostgreSQL: only the row itself, not its outer-joined policy)."""
+    u, day = duties.users, DAY.isoformat()
+    meeting = services.exchange_meeting_record(acting_user=u["countystaff"], program=duties.program, held_on=DAY,
+                                               topic="交流", attendees=[duties.placement])
+    branch = services.party_branch_create(acting_user=u["countystaff"], program=duties.program, name="临时党支部",
+                                          established_on=DAY, members=[duties.placement])
+    activity = services.branch_activity_record(acting_user=u["countystaff"], branch=branch, held_on=DAY, topic="学习",
+                                               attendees=[duties.placement])
+    client.force_login(u["countystaff"])
+    both = [duties.placement.pk, duties.village.pk]
+    posts = [
+        (url("exchangemeeting", "change", meeting.pk),
+         {"program": duties.program.pk, "held_on": day, "topic": "四月交流会", "summary": "", "attendees": both}),
+        (url("partybranch", "change", branch.pk),
+         {"name": "第一临时党支部", "host_unit": "", "established_on": day, "secretary": "", "members": both}),
+        (url("branchactivity", "change", activity.pk),
+         {"held_on": day, "topic": "主题党日", "content": "", "attendees": both}),
+    ]
+    for address, data in posts:
+        response = client.post(address, data)
+        assert response.status_code == 302, (address, response.content.decode()[:3000])
+    meeting.refresh_from_db(), branch.refresh_from_db(), activity.refresh_from_db()
+    assert (meeting.topic, branch.name, activity.topic) == ("四月交流会", "第一临时党支部", "主题党日")
+    assert set(meeting.attendees.values_list("pk", flat=True)) == set(both) == set(branch.members.values_list("pk", flat=True))
+    assert set(activity.attendees.values_list("pk", flat=True)) == set(both)
+    assert {log.action for log in AuditLog.objects.filter(actor=u["countystaff"], action__endswith="_update")} == {
+        "exchange_meeting_update", "party_branch_update", "branch_activity_update"}
+
+
 def test_R14_staff_group_holds_the_duties_permissions(duties):
     staff = duties.users["countystaff"]
     for perm in ("view_exchangemeeting", "add_trainingrecord", "change_earlywarning", "add_partybranch",

@@ -104,6 +104,18 @@ def test_R14_exchange_meeting_attendees_come_from_the_program(duties):
                                          topic="x", attendees=[duties.hz_placement])
 
 
+def test_R14_changing_a_meetings_attendees_is_audited_with_before_and_after(duties):
+    staff = duties.users["countystaff"]
+    meeting = services.exchange_meeting_record(acting_user=staff, program=duties.program, held_on=DAY, topic="四月交流会",
+                                               attendees=[duties.placement])
+    services.exchange_meeting_update(acting_user=staff, meeting=meeting, attendees=[duties.placement, duties.village])
+    assert set(meeting.attendees.all()) == {duties.placement, duties.village}
+    log = AuditLog.objects.get(action="exchange_meeting_update")
+    assert log.data == {"attendees": [[duties.placement.pk], sorted([duties.placement.pk, duties.village.pk])]}
+    services.exchange_meeting_update(acting_user=staff, meeting=meeting, attendees=[duties.village, duties.placement])
+    assert AuditLog.objects.filter(action="exchange_meeting_update").count() == 1  # unchanged: no audit row
+
+
 # --- R14 江东: owned cases ------------------------------------------------------------------------
 
 
