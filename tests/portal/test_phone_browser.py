@@ -39,3 +39,26 @@ def test_phone_menu_opens_and_lists_become_cards(live_server, transactional_worl
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{live_server.url}/portal/")
     assert page.locator("#site-nav").is_visible() and not page.locator("[data-nav-toggle]").is_visible()
+
+
+@pytest.mark.parametrize("username", ["hostunit", "hostclerk", "township", "mentor", "cadre", "sendunit"])
+def test_every_portal_page_in_the_menu_fits_a_phone(live_server, transactional_world, page, username):  # noqa: F811
+    """Each page a role reaches from its menu, and the cadre's own pages, fit a 375 px screen."""
+    from reports.services.schedule import reports_schedule
+
+    w = transactional_world
+    reports_schedule(placement=w.placement)
+    page.set_viewport_size({"width": 375, "height": 740})
+    login(page, live_server.url, username, PASSWORD)
+    page.goto(f"{live_server.url}/portal/")
+    paths = page.eval_on_selector_all("#site-nav a[href^='/portal/']", "links => links.map(a => a.getAttribute('href'))")
+    assert len(paths) >= 3, paths
+    if username == "cadre":
+        report = w.placement.reports.order_by("due_date").first()
+        paths += [f"/portal/placements/{w.placement.pk}/", f"/portal/duties/placement/{w.placement.pk}/",
+                  "/portal/daily/leave/new/", f"/portal/reports/{report.pk}/", f"/portal/reports/{report.pk}/edit/"]
+    for path in paths:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, (username, path, response.status)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{username}: {path} scrolls sideways by {overflow}px"
