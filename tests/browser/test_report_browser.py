@@ -2,7 +2,7 @@
 portal (sections, a saved draft, submission behind a confirmation), the host unit comments on
 it, 泽州县委组织部 accepts it in the admin, and the cadre sees it accepted.
 
-The browser runs on the real clock, so the report is one whose period began before any day this
+Autosave runs in the page's script. The browser runs on the real clock, so the report is one whose period began before any day this
 test can run on: 李明's first half-year report (2026-03-02 – 09-01, due 09-16), submitted late.
 """
 
@@ -40,6 +40,11 @@ def test_R12_half_year_report_written_commented_and_accepted(live_server, transa
     page.click(f"a[href='/portal/reports/{report.pk}/']")
     page.click("text=继续撰写")
     page.wait_for_url(f"**/portal/reports/{report.pk}/edit/")
+    # Typing is saved by itself after a pause (autosave), without pressing a button.
+    page.fill("#id_section_thought", "草稿")
+    page.wait_for_selector("#autosave-status:has-text('已自动保存')")
+    report.refresh_from_db()
+    assert report.draft.get("thought") == "草稿"
     for key, text in SECTIONS.items():
         page.fill(f"#id_section_{key}", text)
     page.click("button[name=save]")
