@@ -1,8 +1,8 @@
 """The issue's report flow in a real browser (R12, D6): the cadre writes a half-year report in the
-portal (sections, a saved draft, submission behind a confirmation), the host unit comments on
-it, 泽州县委组织部 accepts it in the admin, and the cadre sees it accepted.
+portal (sections, autosave, a saved draft, submission behind a confirmation), the host unit
+comments on it, 泽州县委组织部 accepts it in the admin, and the cadre sees it accepted.
 
-Autosave runs in the page's script. The browser runs on the real clock, so the report is one whose period began before any day this
+The browser runs on the real clock, so the report is one whose period began before any day this
 test can run on: 李明's first half-year report (2026-03-02 – 09-01, due 09-16), submitted late.
 """
 
