@@ -21,7 +21,7 @@ from core.exceptions import ApplicationError
 from core.import_admin import SpreadsheetExportAdminMixin
 
 from . import exports, selectors
-from .forms_review import ReportReturnForm
+from .forms_review import ReportAcceptForm, ReportReturnForm
 from .models import DeadlineState, Report, ReportAttachment, ReportReminder, ReportReview, ReportVersion
 from .services import review as review_services
 
@@ -248,8 +248,19 @@ class ReportAdmin(PlacementColumns, SpreadsheetExportAdminMixin, ActionPageMixin
 
     @admin.action(description=gettext_lazy("审核通过"), permissions=["change"])
     def action_accept(self, request, queryset):
-        self._apply(request, queryset, done=_("已审核通过"), call=lambda report: review_services.report_accept(
-            acting_user=request.user, report=report))
+        form = ReportAcceptForm(request.POST if self.applying(request) else None)
+        if self.applying(request) and form.is_valid():
+            note = form.cleaned_data["note"]
+            self._apply(request, queryset, done=_("已审核通过"), call=lambda report: review_services.report_accept(
+                acting_user=request.user, report=report, note=note))
+            return None
+        reports = list(queryset.select_related(*self.scope_select_related))
+        return self.action_page(
+            request, reports, form=form, title=_("审核通过"),
+            intro=ngettext("审核通过以下 %(count)d 份报告,可填写审核意见:", "审核通过以下 %(count)d 份报告,可填写审核意见:",
+                           len(reports)) % {"count": len(reports)},
+            submit_label=_("审核通过"),
+        )
 
     @admin.action(description=gettext_lazy("退回修改"), permissions=["change"])
     def action_return(self, request, queryset):

@@ -86,6 +86,8 @@ def test_R12_half_year_report_written_commented_and_accepted(live_server, transa
     rows.first.locator("input.action-select").check()
     page.select_option("select[name=action]", "action_accept")
     page.click("button[name=index]")
+    page.fill("textarea[name=note]", "同意挂职单位意见")
+    page.click("input[name=apply]")
     page.wait_for_selector("text=已审核通过 1 份报告。")
 
     # The cadre sees it accepted, with the host unit's comment.

@@ -190,7 +190,12 @@ def test_D1_filter_choices_show_only_what_the_staff_reach(client, world, reports
 def test_R12_accept_action_accepts_submitted_and_reports_refusals_per_row(client, world, reports, today):
     client.force_login(world.users["countystaff"])
     q1, q4 = reports["q1"], reports["q4"]
-    response = client.post(changelist(), {"action": "action_accept", "_selected_action": [q1.pk, q4.pk]})
+    page = client.post(changelist(), {"action": "action_accept", "_selected_action": [q1.pk, q4.pk]})
+    assert page.status_code == 200 and "审核意见" in page.content.decode()
+    q1.refresh_from_db()
+    assert q1.status == S.SUBMITTED  # nothing is decided before the page is sent
+    response = client.post(changelist(), {"action": "action_accept", "_selected_action": [q1.pk, q4.pk],
+                                          "apply": "1", "note": "写得实在"})
     assert response.status_code == 302
     q1.refresh_from_db()
     q4.refresh_from_db()
@@ -200,6 +205,7 @@ def test_R12_accept_action_accepts_submitted_and_reports_refusals_per_row(client
     assert f"{q4}:报告不能从“未提交”变为“已通过”。" in msgs
     assert "已审核通过 1 份报告。" in msgs
     assert AuditLog.objects.filter(action="report_accept", target_id=str(q1.pk)).count() == 1
+    assert q1.reviews.get(kind="accept").text == "写得实在"
 
 
 def test_R12_return_action_asks_the_reason_then_returns(client, world, reports, today):
@@ -223,7 +229,7 @@ def test_R12_return_action_asks_the_reason_then_returns(client, world, reports, 
 def test_D1_actions_cannot_reach_reports_out_of_scope(client, world, reports, today):
     client.force_login(world.users["gaopingstaff"])
     q1 = reports["q1"]
-    client.post(changelist(), {"action": "action_accept", "_selected_action": [q1.pk]})
+    client.post(changelist(), {"action": "action_accept", "_selected_action": [q1.pk], "apply": "1"})
     q1.refresh_from_db()
     assert q1.status == S.SUBMITTED
 
