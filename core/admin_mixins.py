@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import ApplicationError
 
@@ -295,11 +295,11 @@ class PlacementColumns:
     """The cadre and host-unit columns of a record that belongs to a placement (``obj.placement``);
     the admin selects ``placement__cadre`` and ``placement__host_post__host_unit`` with the rows."""
 
-    @admin.display(description=_lazy("挂职干部"), ordering="placement__cadre__name")
+    @admin.display(description=gettext_lazy("挂职干部"), ordering="placement__cadre__name")
     def cadre(self, obj):
         return obj.placement.cadre.name
 
-    @admin.display(description=_lazy("挂职单位"), ordering="placement__host_post__host_unit__name")
+    @admin.display(description=gettext_lazy("挂职单位"), ordering="placement__host_post__host_unit__name")
     def host_unit(self, obj):
         return obj.placement.host_post.host_unit
 
