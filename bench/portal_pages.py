@@ -14,17 +14,10 @@ Results are recorded in docs/PERFORMANCE.md.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secondment.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdefghij")
-os.environ.setdefault("DJANGO_DEBUG", "1")  # the demo refuses to seed without it
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+from demo_database import demo_database_ready
 
 
 def main() -> None:
@@ -32,11 +25,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="requests per page (after one warm-up)")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
+    demo_database_ready()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -46,8 +36,6 @@ def main() -> None:
     from programs.models import Placement
     from reports.models import Report
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", verbosity=0)
     users = {u.username: u for u in get_user_model().objects.all()}
     own = Placement.objects.get(cadre__user=users["cadre"], status=Placement.Status.ACTIVE)
     leave = LeaveRequest.objects.filter(placement=own).order_by("-pk").first()

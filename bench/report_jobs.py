@@ -21,17 +21,10 @@ Results are recorded in docs/PERFORMANCE.md.
 import argparse
 import datetime as dt
 import logging
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secondment.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdefghij")
-os.environ.setdefault("DJANGO_DEBUG", "1")  # the demo refuses to seed without it
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+from demo_database import demo_database_ready
 
 
 class Rollback(Exception):
@@ -72,10 +65,8 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=10, help="how many times the active placements are there")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    logging.getLogger("reports").setLevel(logging.WARNING)
+    demo_database_ready()
     from django.db import connection, transaction
 
     from programs.models import Placement
@@ -83,9 +74,6 @@ def main() -> None:
     from reports.services.reminders import reports_remind
     from reports.tasks import schedule_all
 
-    logging.getLogger("reports").setLevel(logging.WARNING)
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", verbosity=0)
     try:
         with transaction.atomic():
             copies = copy_active_placements(args.scale)

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from core.admin_mixins import ActionPageMixin, FlagFilter, PlacementColumns, ScopedAdmin, ScopedRelatedFilter
 from core.exceptions import ApplicationError
@@ -246,36 +246,33 @@ class ReportAdmin(PlacementColumns, SpreadsheetExportAdminMixin, ActionPageMixin
             self.message_user(request, _("%(done)s %(count)d 份报告。") % {"done": done, "count": count}, messages.SUCCESS)
         return count
 
-    @admin.action(description=gettext_lazy("审核通过"), permissions=["change"])
-    def action_accept(self, request, queryset):
-        form = ReportAcceptForm(request.POST if self.applying(request) else None)
+    def _decide(self, request, queryset, *, form_class, title: str, intro: str, done: str, call):
+        """A decision through its action page: the page with ``form_class`` first, then ``call``
+        (report, the form's cleaned data) for each selected report."""
+        form = form_class(request.POST if self.applying(request) else None)
         if self.applying(request) and form.is_valid():
-            note = form.cleaned_data["note"]
-            self._apply(request, queryset, done=_("已审核通过"), call=lambda report: review_services.report_accept(
-                acting_user=request.user, report=report, note=note))
+            self._apply(request, queryset, done=done, call=lambda report: call(report, form.cleaned_data))
             return None
         reports = list(queryset.select_related(*self.scope_select_related))
-        return self.action_page(
-            request, reports, form=form, title=_("审核通过"),
-            intro=ngettext("审核通过以下 %(count)d 份报告,可填写审核意见:", "审核通过以下 %(count)d 份报告,可填写审核意见:",
-                           len(reports)) % {"count": len(reports)},
-            submit_label=_("审核通过"),
+        return self.action_page(request, reports, form=form, title=title, intro=intro % {"count": len(reports)},
+                                submit_label=title)
+
+    @admin.action(description=gettext_lazy("审核通过"), permissions=["change"])
+    def action_accept(self, request, queryset):
+        return self._decide(
+            request, queryset, form_class=ReportAcceptForm, title=_("审核通过"),
+            intro=_("审核通过以下 %(count)d 份报告,可填写审核意见:"), done=_("已审核通过"),
+            call=lambda report, data: review_services.report_accept(
+                acting_user=request.user, report=report, note=data["note"]),
         )
 
     @admin.action(description=gettext_lazy("退回修改"), permissions=["change"])
     def action_return(self, request, queryset):
-        form = ReportReturnForm(request.POST if self.applying(request) else None)
-        if self.applying(request) and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            self._apply(request, queryset, done=_("已退回"), call=lambda report: review_services.report_return(
-                acting_user=request.user, report=report, reason=reason))
-            return None
-        reports = list(queryset.select_related(*self.scope_select_related))
-        return self.action_page(
-            request, reports, form=form, title=_("退回修改"),
-            intro=ngettext("退回以下 %(count)d 份报告,请填写退回原因:", "退回以下 %(count)d 份报告,请填写退回原因:", len(reports))
-            % {"count": len(reports)},
-            submit_label=_("退回修改"),
+        return self._decide(
+            request, queryset, form_class=ReportReturnForm, title=_("退回修改"),
+            intro=_("退回以下 %(count)d 份报告,请填写退回原因:"), done=_("已退回"),
+            call=lambda report, data: review_services.report_return(
+                acting_user=request.user, report=report, reason=data["reason"]),
         )
 
     # --- print (R12, R20) ---------------------------------------------------------------------------

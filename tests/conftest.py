@@ -1,5 +1,9 @@
+import io
+
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 
 from tests.factories import build_world
 
@@ -13,6 +17,24 @@ def world(db):
 @pytest.fixture
 def transactional_world(transactional_db):
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo (``seed_demo``, D9), seeded once for the module inside a transaction that is
+    rolled back at the end; each test runs in a savepoint within it (``db``). Yields what the
+    command printed."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with override_settings(DEBUG=True):
+                out = io.StringIO()
+                call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def pytest_collection_modifyitems(config, items):

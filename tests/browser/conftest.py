@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from tests.factories import PASSWORD
 from tests.selection.steps import transactional_scene  # noqa: F401  (the selection browser test's fixture)
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,3 +43,9 @@ def login(page, base_url: str, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def switch_user(page, base_url: str, username: str) -> None:
+    """Log out (drop the cookies) and log in as ``username`` with the test password."""
+    page.context.clear_cookies()
+    login(page, base_url, username, PASSWORD)

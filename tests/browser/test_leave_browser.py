@@ -5,15 +5,9 @@ the cadre sees the approval."""
 import pytest
 
 from daily.models import LeaveRequest
-from tests.browser.conftest import login
-from tests.factories import PASSWORD
+from tests.browser.conftest import switch_user
 
 pytestmark = pytest.mark.browser
-
-
-def switch_user(page, base_url: str, username: str) -> None:
-    page.context.clear_cookies()
-    login(page, base_url, username, PASSWORD)
 
 
 def test_R11_five_days_leave_host_opinion_department_approval(live_server, transactional_world, page):

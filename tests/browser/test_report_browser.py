@@ -10,8 +10,7 @@ import pytest
 
 from reports.models import DeadlineState, Report, ReportReview
 from reports.services.schedule import reports_schedule
-from tests.browser.conftest import login
-from tests.factories import PASSWORD
+from tests.browser.conftest import switch_user
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +20,6 @@ SECTIONS = {
     "work": "协助分管招商引资,走访园区企业 12 家。<script>window.pwned = 1</script>",
     "life": "吃住在镇,遵守请销假制度。",
 }
-
-
-def switch_user(page, base_url: str, username: str) -> None:
-    page.context.clear_cookies()
-    login(page, base_url, username, PASSWORD)
 
 
 def test_R12_half_year_report_written_commented_and_accepted(live_server, transactional_world, page):

@@ -7,7 +7,6 @@ Pages are grouped by their shape (ids and query values aside) and each shape is 
 times, so the crawl covers every kind of page without walking every row.
 """
 
-import io
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -15,9 +14,6 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 ACCOUNTS = ["hostunit", "hostclerk", "sendunit", "cadre", "mentor", "township", "jdpetition", "hzclerk",
             "orgstaff", "countystaff"]
@@ -25,20 +21,6 @@ PER_SHAPE = 2
 # Links the crawl does not follow: leaving, downloads of uploaded files (their bytes are not in
 # the test's storage) and spreadsheet exports (tested on their own).
 SKIP = re.compile(r"^/(accounts/logout|files/)|/export")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            with override_settings(DEBUG=True):
-                call_command("seed_demo", stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 class Links(HTMLParser):

@@ -15,8 +15,6 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import transaction
-from django.test import override_settings
 
 from programs.demo.builder import DemoPlan
 from programs.idnumber import id_number_birth_date, id_number_gender, validate_id_number
@@ -54,21 +52,6 @@ def _seed(*args) -> str:
     out = io.StringIO()
     call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Seed once for the whole module; roll everything back afterwards."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            with override_settings(DEBUG=True):
-                output = _seed()
-            yield output
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def _row_counts() -> dict:

@@ -2,10 +2,9 @@
 post places, managing department (D1) and program policies (D2, R8)."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from core.models import AuditLog, Job
 from programs import services
@@ -21,6 +20,7 @@ from programs.models import (
     SecondmentType,
 )
 from tests.factories import make_cadre, make_department, make_unit
+from tests.threads import race
 
 S = Placement.Status
 
@@ -279,36 +279,13 @@ def test_R9_planned_end_must_follow_planned_start(world):
     assert not Placement.objects.filter(cadre=world.cadres["zz_second"]).exists()
 
 
-def _race(calls):
-    """Run each call in its own thread, released together; returns what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we compare
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_R9_one_active_placement_holds_for_two_writers(transactional_world):
     w = transactional_world
     cadre = w.cadres["zz_second"]
     posts = [w.posts["township"], w.posts["village"]]  # two different posts, both with a free place
-    results = _race([
+    results = race([
         lambda post=post: services.placement_create(acting_user=w.users["countystaff"], cadre=cadre, host_post=post)
         for post in posts
     ])
@@ -329,7 +306,7 @@ def test_R10_last_place_of_a_post_holds_for_two_writers(transactional_world):
     w = transactional_world
     post = w.posts["village"]  # one place
     cadres = [w.cadres["zz_second"], make_cadre(acting_user=w.admin, name="韩冬", sending_unit=w.units["zz_drc"])]
-    results = _race([
+    results = race([
         lambda cadre=cadre: services.placement_create(acting_user=w.users["countystaff"], cadre=cadre, host_post=post)
         for cadre in cadres
     ])

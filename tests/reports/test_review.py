@@ -23,6 +23,7 @@ from reports.services import writing
 from reports.services.schedule import reports_schedule
 from reports.views_review import review_form_context
 from tests.factories import assign_role
+from tests.threads import race
 
 pytestmark = pytest.mark.django_db
 
@@ -366,40 +367,13 @@ def test_D6_the_comment_form_is_offered_only_to_commenters(world, q1):
 # --- two staff at once (PostgreSQL row locks) -----------------------------------------------------------
 
 
-def _race(calls):
-    """Run each call in its own thread, released together; returns what each returned or raised."""
-    import threading
-
-    from django.db import connection
-
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we compare
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_R12_two_staff_deciding_at_once_make_one_decision(transactional_world):
     w = transactional_world
     report = scheduled(w)[(K.QUARTERLY, 1)]
     submit(report)
-    results = _race([
+    results = race([
         lambda: review_services.report_accept(acting_user=fresh(w.users["countystaff"]), report=report),
         lambda: review_services.report_return(acting_user=fresh(w.users["orgstaff"]), report=report, reason="请补充"),
     ])
