@@ -47,7 +47,11 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
         return unread.update(read_at=timezone.now())
 
 
-def notifications_close_topic(*, topic: str) -> int:
-    """Mark every unread message about a topic as read: once one approver has acted, the others'
-    "please act" messages no longer wait for them."""
-    return Notification.objects.filter(topic=topic, read_at__isnull=True).update(read_at=timezone.now())
+def notifications_close_topic(*, topic: str, recipients=None) -> int:
+    """Mark every unread message about a topic as read — or only those of ``recipients`` (users
+    or a user queryset): once one approver has acted, the others' "please act" messages no longer
+    wait for them."""
+    unread = Notification.objects.filter(topic=topic, read_at__isnull=True)
+    if recipients is not None:
+        unread = unread.filter(recipient__in=recipients)
+    return unread.update(read_at=timezone.now())

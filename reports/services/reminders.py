@@ -20,7 +20,7 @@ from core.notifications import notify
 from programs.selectors import department_staff_users
 
 from ..models import Report, ReportReminder
-from .review import report_topic
+from .common import report_topic
 
 logger = logging.getLogger(__name__)
 

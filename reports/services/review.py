@@ -13,20 +13,20 @@ report they wrote. The cadre is told of every review (in-app and by e-mail, ``no
 Review text is stored and shown as plain text.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.models import Notification
-from core.notifications import notify
+from core.notifications import notifications_close_topic, notify
 from programs.models import RoleAssignment
 from programs.roles import user_scope
 
 from ..exceptions import ReportAccessDenied, ReportError
 from ..models import Report, ReportReview, ReportVersion
 from ..selectors import review_role_of
+from .common import report_locked, report_page_url, report_topic, report_transition_check
 
 S = Report.Status
 # A comment or a reason is a few paragraphs; anything longer belongs in a document.
@@ -85,45 +85,11 @@ def _ensure_staff(user, report: Report) -> None:
 # --- Links and messages --------------------------------------------------------------------------
 
 
-def report_topic(report: Report) -> str:
-    """The topic of "please review" messages about the report: closed once staff decide."""
-    return f"reports.report:{report.pk}"
-
-
-def _portal_url(report: Report) -> str:
-    return reverse("reports:detail", args=[report.pk])
-
-
-def _close_messages(report: Report, *, staff: bool = False, user=None) -> None:
-    """Mark the "please read" messages of the submission (``report_topic``) as read: the staff's
-    once one of them decided, the commenter's own once they commented. The host unit's and the
-    mentors' stay until they read them: they may still comment on an accepted report."""
-    unread = Notification.objects.filter(topic=report_topic(report), read_at__isnull=True)
-    if staff:
-        unread = unread.filter(recipient__role_assignments__role=RoleAssignment.Role.ORG_STAFF)
-    elif user is not None:
-        unread = unread.filter(recipient=user)
-    else:
-        return
-    Notification.objects.filter(pk__in=list(unread.values_list("pk", flat=True))).update(read_at=timezone.now())
-
-
 def _tell_cadre(report: Report, *, title: str, body: str) -> None:
-    notify(recipients=[report.placement.cadre.user], title=title, body=body, url=_portal_url(report))
+    notify(recipients=[report.placement.cadre.user], title=title, body=body, url=report_page_url(report))
 
 
 # --- Moves ---------------------------------------------------------------------------------------
-
-
-def _locked(report: Report) -> Report:
-    return (
-        Report.objects.select_for_update(of=("self",))
-        .select_related(
-            "placement__cadre__user", "placement__cadre__managing_department",
-            "placement__program__organising_department", "placement__host_post__host_unit",
-        )
-        .get(pk=report.pk)
-    )
 
 
 def _latest_version(report: Report) -> ReportVersion:
@@ -133,27 +99,21 @@ def _latest_version(report: Report) -> ReportVersion:
     return version
 
 
-def _text(value: str, *, missing: str) -> str:
+def _text(value: str, *, missing: str | None) -> str:
+    """The review text, trimmed and at most ``REVIEW_TEXT_MAX_LENGTH``; required unless
+    ``missing`` (the message when it is empty) is None."""
     text = (value or "").replace("\r\n", "\n").strip()
-    if not text:
+    if not text and missing is not None:
         raise ReportError(missing)
     if len(text) > REVIEW_TEXT_MAX_LENGTH:
         raise ReportError(_("意见不能超过 %(limit)d 字。") % {"limit": REVIEW_TEXT_MAX_LENGTH})
     return text
 
 
-def _expect_transition(report: Report, target: str) -> None:
-    current, target = S(report.status), S(target)
-    if target not in Report.TRANSITIONS[current]:
-        raise ReportError(
-            _("报告不能从“%(current)s”变为“%(target)s”。") % {"current": current.label, "target": target.label}
-        )
-
-
 @transaction.atomic
 def report_comment(*, acting_user, report: Report, text: str) -> ReportReview:
     """The host unit or a mentor comments on the latest submitted version (D6, R15)."""
-    report = _locked(report)
+    report = report_locked(report)
     _ensure_not_author(acting_user, report)
     role = review_role_of(acting_user, report)
     if role is None:
@@ -171,7 +131,8 @@ def report_comment(*, acting_user, report: Report, text: str) -> ReportReview:
         actor=acting_user, action="report_comment", target=report,
         data={"review": review.pk, "version": version.number, "role": role},
     )
-    _close_messages(report, user=acting_user)
+    # The commenter's own "please read" is done; the others' stay until they read them.
+    notifications_close_topic(topic=report_topic(report), recipients=[acting_user])
     _tell_cadre(
         report,
         title=_("%(role)s对您的%(report)s提出了评阅意见") % {
@@ -198,19 +159,20 @@ def _decide(*, acting_user, report: Report, target: str, kind: str, text: str) -
         actor=acting_user, action=f"report_{kind}", target=report,
         data={"from": current, "to": target, "version": version.number, "review": review.pk, "text": text},
     )
-    _close_messages(report, staff=True)
+    # One of the staff decided: the others' "please review" is done. The host unit's and the
+    # mentors' stay: they may still comment on an accepted report.
+    staff = get_user_model().objects.filter(role_assignments__role=RoleAssignment.Role.ORG_STAFF)
+    notifications_close_topic(topic=report_topic(report), recipients=staff)
     return report, review
 
 
 @transaction.atomic
 def report_accept(*, acting_user, report: Report, note: str = "") -> Report:
     """Staff accept the submitted report (已提交 → 已通过)."""
-    report = _locked(report)
+    report = report_locked(report)
     _ensure_staff(acting_user, report)
-    _expect_transition(report, S.ACCEPTED)
-    note = (note or "").replace("\r\n", "\n").strip()
-    if len(note) > REVIEW_TEXT_MAX_LENGTH:
-        raise ReportError(_("意见不能超过 %(limit)d 字。") % {"limit": REVIEW_TEXT_MAX_LENGTH})
+    report_transition_check(report, S.ACCEPTED)
+    note = _text(note, missing=None)
     report, _review = _decide(acting_user=acting_user, report=report, target=S.ACCEPTED,
                               kind=ReportReview.Kind.ACCEPT, text=note)
     _tell_cadre(
@@ -223,9 +185,9 @@ def report_accept(*, acting_user, report: Report, note: str = "") -> Report:
 @transaction.atomic
 def report_return(*, acting_user, report: Report, reason: str) -> Report:
     """Staff return the submitted report for revision with a reason (已提交 → 已退回)."""
-    report = _locked(report)
+    report = report_locked(report)
     _ensure_staff(acting_user, report)
-    _expect_transition(report, S.RETURNED)
+    report_transition_check(report, S.RETURNED)
     reason = _text(reason, missing=_("退回时请填写退回原因。"))
     report, _review = _decide(acting_user=acting_user, report=report, target=S.RETURNED,
                               kind=ReportReview.Kind.RETURN, text=reason)

@@ -21,7 +21,6 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +32,7 @@ from programs.selectors import department_staff_users, unit_role_users
 
 from ..exceptions import ReportAccessDenied, ReportError
 from ..models import Report, ReportAttachment, ReportVersion
+from .common import report_locked, report_page_url, report_topic, report_transition_check
 
 S = Report.Status
 # A section is a few pages of text; longer material belongs in an attachment.
@@ -90,22 +90,6 @@ def _ensure_writable(report: Report) -> None:
         )
 
 
-def _expect_transition(report: Report, target: str) -> None:
-    current, target = S(report.status), S(target)
-    if target not in Report.TRANSITIONS[current]:
-        raise ReportError(
-            _("报告不能从“%(current)s”变为“%(target)s”。") % {"current": current.label, "target": target.label}
-        )
-
-
-def _locked(report: Report) -> Report:
-    return (
-        Report.objects.select_for_update(of=("self",))
-        .select_related("placement__cadre__user", "placement__program", "placement__host_post__host_unit")
-        .get(pk=report.pk)
-    )
-
-
 # --- Drafts --------------------------------------------------------------------------------------
 
 
@@ -136,7 +120,7 @@ def report_draft_save(*, acting_user, report: Report, sections: dict, title: str
     """Keep the cadre's draft. Only the sections given change; ``title`` and ``term_end_form``
     change when given (``None`` leaves them). An explicit save leaves an audit row, an autosave
     does not."""
-    report = _locked(report)
+    report = report_locked(report)
     _ensure_cadre(acting_user, report)
     _ensure_writable(report)
     cleaned = _clean_sections(report, sections)
@@ -176,7 +160,7 @@ def report_draft_save(*, acting_user, report: Report, sections: dict, title: str
 def report_attachment_add(*, acting_user, report: Report, upload) -> ReportAttachment:
     """Add a file to the draft: PDF, Word or an image by content (``validate_document_upload``),
     at most ``ATTACHMENTS_MAX`` per report. The file is stored under a server-made name."""
-    report = _locked(report)
+    report = report_locked(report)
     _ensure_cadre(acting_user, report)
     _ensure_writable(report)
     if upload is None:
@@ -209,7 +193,7 @@ def report_attachment_add(*, acting_user, report: Report, upload) -> ReportAttac
 @transaction.atomic
 def report_attachment_remove(*, acting_user, attachment: ReportAttachment) -> None:
     """Remove an attachment not yet submitted; one bound to a version stays with it."""
-    report = _locked(attachment.report)
+    report = report_locked(attachment.report)
     _ensure_cadre(acting_user, report)
     _ensure_writable(report)
     attachment = ReportAttachment.objects.select_related("version").get(pk=attachment.pk, report=report)
@@ -236,10 +220,6 @@ def missing_sections(report: Report) -> list[str]:
     return [heading for key, heading in report.sections if not str(draft.get(key) or "").strip()]
 
 
-def _portal_url(report: Report) -> str:
-    return reverse("reports:detail", args=[report.pk])
-
-
 def submission_recipients(report: Report) -> list:
     """Who hears of a submission (D6): the host unit's approvers and clerks, the supervising
     township of a village, the placement's mentors and the organising department's staff."""
@@ -260,11 +240,9 @@ def submission_recipients(report: Report) -> list:
 def report_submit(*, acting_user, report: Report, today: dt.date | None = None) -> ReportVersion:
     """Freeze the draft as version n+1 (未提交/已退回 → 已提交). Every section must be filled; a
     term-end report needs its form; nothing is submitted before its period has begun."""
-    from .review import report_topic
-
-    report = _locked(report)
+    report = report_locked(report)
     _ensure_cadre(acting_user, report)
-    _expect_transition(report, S.SUBMITTED)
+    report_transition_check(report, S.SUBMITTED)
     today = today or timezone.localdate()
     if today < report.period_start:
         raise ReportError(
@@ -305,6 +283,6 @@ def report_submit(*, acting_user, report: Report, today: dt.date | None = None) 
     notify(
         recipients=submission_recipients(report), title=title,
         body=_("截止日期 %(due)s,请查阅。") % {"due": report.due_date.isoformat()},
-        url=_portal_url(report), topic=report_topic(report),
+        url=report_page_url(report), topic=report_topic(report),
     )
     return version
