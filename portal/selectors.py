@@ -267,15 +267,13 @@ def cadre_home_reports(user, *, today: dt.date) -> list[HomeReport]:
     own = reports_visible_to(user).filter(placement__cadre_id=scope.cadre_id).select_related("placement")
     open_reports = list(own.filter(status__in=Report.WRITABLE_STATUSES).order_by("due_date", "pk")[:HOME_OPEN_REPORTS])
     recent = list(own.filter(status__in=(S.SUBMITTED, S.ACCEPTED)).order_by("-submitted_at", "-pk")[:HOME_RECENT_REPORTS])
-    tones = {DeadlineState.DUE: "none", DeadlineState.ON_TIME: "ok", DeadlineState.LATE: "warning",
-             DeadlineState.MISSING: "danger"}
     rows = []
     for report in open_reports + recent:
         state = report.deadline_state(today)
         rows.append(HomeReport(
             report=report,
             deadline_label=str(DeadlineState(state).label) if state else "",
-            deadline_tone=tones.get(state, "none"),
+            deadline_tone=DeadlineState(state).tone if state else "",
             writable=report.status in Report.WRITABLE_STATUSES,
         ))
     return rows

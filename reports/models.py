@@ -131,6 +131,11 @@ class DeadlineState(models.TextChoices):
     LATE = "late", _("逾期提交")
     MISSING = "missing", _("逾期未交")
 
+    @property
+    def tone(self) -> str:
+        """How the portal colours the state (portal.css; "" is neutral, as for the timeline)."""
+        return {"due": "", "on_time": "ok", "late": "warning", "missing": "danger"}[self.value]
+
 
 class ReportVersion(models.Model):
     """What the cadre submitted, frozen: one row per submission, numbered from 1."""

@@ -6,6 +6,8 @@ more than the user's scope.
 """
 
 import datetime as dt
+import operator
+from functools import reduce
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -23,12 +25,6 @@ from .selectors import reports_visible_to
 S = Report.Status
 # How far ahead a report counts as "to write" for the cadre: the first reminder's distance.
 DUE_SOON_DAYS = 7
-
-TONES = {DeadlineState.ON_TIME: "ok", DeadlineState.LATE: "warning", DeadlineState.MISSING: "danger", DeadlineState.DUE: ""}
-
-
-def _url(name: str, *args, query: str = "") -> str:
-    return reverse(name, args=args) + query
 
 
 def _commented_since_submission(**review) -> Exists:
@@ -48,7 +44,7 @@ def waiting_items(user) -> list[WaitingItem]:
         to_write = reports_visible_to(user).filter(
             Q(status=S.PENDING, due_date__lte=soon) | Q(status=S.RETURNED), placement__cadre_id=scope.cadre_id
         ).count()
-        items.append(WaitingItem(_("待写的书面报告"), to_write, _url("reports:list")))
+        items.append(WaitingItem(_("待写的书面报告"), to_write, reverse("reports:list")))
     to_comment = []
     if scope.host_unit_ids:
         to_comment.append(
@@ -61,13 +57,12 @@ def waiting_items(user) -> list[WaitingItem]:
             & ~_commented_since_submission(role=ReportReview.Role.MENTOR, author_id=scope.user_id)
         )
     if to_comment:
-        condition = to_comment[0] if len(to_comment) == 1 else to_comment[0] | to_comment[1]
-        count = reports_visible_to(user).filter(condition, status=S.SUBMITTED).count()
-        items.append(WaitingItem(_("待评阅的书面报告"), count, _url("reports:list")))
+        count = reports_visible_to(user).filter(reduce(operator.or_, to_comment), status=S.SUBMITTED).count()
+        items.append(WaitingItem(_("待评阅的书面报告"), count, reverse("reports:list")))
     if scope.is_org_staff:
         count = reports_visible_to(user).filter(status=S.SUBMITTED).count()
         items.append(WaitingItem(
-            _("待审核的书面报告"), count, _url("admin:reports_report_changelist", query="?status__exact=submitted")
+            _("待审核的书面报告"), count, reverse("admin:reports_report_changelist") + "?status__exact=submitted"
         ))
     return items
 
@@ -84,11 +79,11 @@ def timeline_events(user, placement) -> list[TimelineEvent]:
     for report in reports.select_related("placement"):
         state = report.deadline_state(today)
         if staff:
-            url = _url("admin:reports_report_change", report.pk)
+            url = reverse("admin:reports_report_change", args=[report.pk])
         elif own and report.status in Report.WRITABLE_STATUSES:
-            url = _url("reports:edit", report.pk)
+            url = reverse("reports:edit", args=[report.pk])
         else:
-            url = _url("reports:detail", report.pk)
+            url = reverse("reports:detail", args=[report.pk])
         submitted = report.first_submitted_at is not None
         events.append(TimelineEvent(
             date=timezone.localtime(report.first_submitted_at).date() if submitted else report.due_date,
@@ -96,6 +91,6 @@ def timeline_events(user, placement) -> list[TimelineEvent]:
             title=_("%(label)s:%(state)s") % {"label": report.label, "state": DeadlineState(state).label},
             detail=_("截止日期 %(due)s,%(status)s") % {"due": report.due_date.isoformat(),
                                                      "status": report.get_status_display()},
-            url=url, tone=TONES[state],
+            url=url, tone=DeadlineState(state).tone,
         ))
     return events

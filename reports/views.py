@@ -33,9 +33,6 @@ from .selectors import reports_visible_to
 from .services import writing
 
 PAGE_SIZE = 30
-# Deadline state → the pill's tone (portal.css).
-DEADLINE_TONES = {DeadlineState.DUE: "none", DeadlineState.ON_TIME: "ok", DeadlineState.LATE: "warning",
-                  DeadlineState.MISSING: "danger"}
 # Autosave bodies are a report's sections: a little over the sum of the section limits.
 AUTOSAVE_MAX_BODY = 5 * writing.SECTION_MAX_LENGTH * 4 + 10_000
 
@@ -45,7 +42,8 @@ def deadline_display(report: Report, today) -> dict:
     state = report.deadline_state(today)
     if not state:
         return {}
-    return {"value": state, "label": DeadlineState(state).label, "tone": DEADLINE_TONES[state]}
+    state = DeadlineState(state)
+    return {"value": state, "label": state.label, "tone": state.tone}
 
 
 def _report_for(user, pk) -> Report:
