@@ -183,7 +183,7 @@ class ReportAdmin(PlacementColumns, SpreadsheetExportAdminMixin, ActionPageMixin
 
     @admin.display(description=gettext_lazy("所属期间"), ordering="period_start")
     def period(self, obj):
-        return _("%(start)s 至 %(end)s") % {"start": obj.period_start.isoformat(), "end": obj.period_end.isoformat()}
+        return obj.period_text
 
     @admin.display(description=gettext_lazy("按期情况"))
     def deadline(self, obj):

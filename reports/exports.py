@@ -2,6 +2,8 @@
 with its deadline state (待提交/按时提交/逾期提交/逾期未交). Text cells are formula-neutralised
 and dates stay date cells (``core.spreadsheets.xlsx_build``)."""
 
+from operator import attrgetter
+
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +20,6 @@ def deadline_state_label(report, today) -> str:
     return DeadlineState(state).label if state else ""
 
 
-def _period(report) -> str:
-    return _("%(start)s 至 %(end)s") % {"start": report.period_start.isoformat(), "end": report.period_end.isoformat()}
-
-
 def reports_export(*, user, queryset) -> bytes:
     """书面报告: the reports of ``queryset`` (a scoped queryset); a fixed number of queries."""
     today = timezone.localdate()
@@ -31,7 +29,7 @@ def reports_export(*, user, queryset) -> bytes:
         Column("挂职单位", lambda r: r.placement.host_post.host_unit.name, width=28),
         Column("挂职项目", lambda r: str(r.placement.program), width=24),
         Column("报告", lambda r: r.label, width=24),
-        Column("所属期间", _period, kind="text", width=26),
+        Column("所属期间", attrgetter("period_text"), kind="text", width=26),
         Column("截止日期", lambda r: r.due_date, kind="date", width=12),
         Column("状态", lambda r: r.get_status_display(), width=8),
         Column("按期情况", lambda r: deadline_state_label(r, today), width=10),

@@ -111,6 +111,10 @@ class Report(models.Model):
         return str(self.get_kind_display())
 
     @property
+    def period_text(self) -> str:
+        return _("%(start)s 至 %(end)s") % {"start": self.period_start.isoformat(), "end": self.period_end.isoformat()}
+
+    @property
     def sections(self) -> list[tuple[str, str]]:
         return [(key, str(heading)) for key, heading in self.SECTIONS[self.Kind(self.kind)]]
 

@@ -70,22 +70,14 @@ def _tell(report: Report, kind: str) -> int:
              "cadre": report.placement.cadre.name}
     url = report_portal_url(report)
     topic = report_topic(report)
-    if kind == Kind.WEEK_BEFORE:
-        told = notify(
-            recipients=[cadre_user], title=_("%(label)s将于7天后截止") % facts,
-            body=_("%(label)s的截止日期为%(due)s,请按时提交。") % facts, url=url, topic=topic,
-        )
+    title, body = {
+        Kind.WEEK_BEFORE: (_("%(label)s将于7天后截止"), _("%(label)s的截止日期为%(due)s,请按时提交。")),
+        Kind.DAY_BEFORE: (_("%(label)s明天截止"), _("%(label)s的截止日期为%(due)s(明天),请及时提交。")),
+        Kind.MISSED: (_("%(label)s已逾期未交"), _("%(label)s的截止日期为%(due)s,至今未提交,请尽快提交。")),
+    }[kind]
+    told = notify(recipients=[cadre_user], title=title % facts, body=body % facts, url=url, topic=topic)
+    if kind != Kind.MISSED:
         return len(told)
-    if kind == Kind.DAY_BEFORE:
-        told = notify(
-            recipients=[cadre_user], title=_("%(label)s明天截止") % facts,
-            body=_("%(label)s的截止日期为%(due)s(明天),请及时提交。") % facts, url=url, topic=topic,
-        )
-        return len(told)
-    told = notify(
-        recipients=[cadre_user], title=_("%(label)s已逾期未交") % facts,
-        body=_("%(label)s的截止日期为%(due)s,至今未提交,请尽快提交。") % facts, url=url, topic=topic,
-    )
     # The organising department follows up missing reports (R12: missing ones show).
     staff = department_staff_users([report.placement.program.organising_department_id])
     if cadre_user is not None:
