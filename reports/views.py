@@ -46,7 +46,8 @@ def deadline_display(report: Report, today) -> dict:
     return {"value": state, "label": state.label, "tone": state.tone}
 
 
-def _report_for(user, pk) -> Report:
+def report_for(user, pk) -> Report:
+    """A report the user reaches (else 404; D6), with what its pages show."""
     return get_object_or_404(
         reports_visible_to(user).select_related(
             "placement__cadre__user", "placement__host_post__host_unit", "placement__program",
@@ -57,7 +58,7 @@ def _report_for(user, pk) -> Report:
 
 def _writable_report_for(user, pk) -> Report:
     """A report the user reaches (else 404) and writes as its cadre (else 403)."""
-    report = _report_for(user, pk)
+    report = report_for(user, pk)
     if not writing.is_report_cadre(user, report):
         raise PermissionDenied(_("只有挂职干部本人可以撰写和提交该报告。"))
     return report
@@ -111,10 +112,9 @@ def _version_number(request) -> int | None:
     return int(raw)
 
 
-def detail_context(request, report: Report, **extra) -> dict:
-    """What ``reports/portal/detail.html`` needs. The review pages (``reports.views_review``)
-    may call it to re-render the page, passing their form in ``extra``; without
-    ``review_form_template`` in ``extra`` the comment form comes from ``review_form_context``.
+def detail_context(request, report: Report) -> dict:
+    """What ``reports/portal/detail.html`` needs, the comment form included when the user may
+    comment (``views_review.review_form_context``).
 
     The cadre sees their draft while they may still write; everyone else sees only submitted
     versions (the latest, or ``?version=n``)."""
@@ -158,17 +158,15 @@ def detail_context(request, report: Report, **extra) -> dict:
         "is_cadre": is_cadre,
         "can_write": can_write,
     }
-    if "review_form_template" not in extra:
-        from .views_review import review_form_context
+    from .views_review import review_form_context  # views_review builds on this module
 
-        context.update(review_form_context(request, report))
-    context.update(extra)
+    context.update(review_form_context(request, report))
     return context
 
 
 @login_required
 def report_detail(request, pk):
-    report = _report_for(request.user, pk)
+    report = report_for(request.user, pk)
     return render(request, "reports/portal/detail.html", detail_context(request, report))
 
 
@@ -233,7 +231,7 @@ def _json(data: dict, status: int = 200) -> HttpResponse:
 def report_autosave(request, pk):
     """The editor's autosave: a JSON body {"sections": {key: text}, "title", "term_end_form"};
     answers {"saved_at", "message"} or {"error"}. Refusals are 400, not the cadre 403."""
-    report = _report_for(request.user, pk)
+    report = report_for(request.user, pk)
     if not writing.is_report_cadre(request.user, report):
         return _json({"error": _("只有挂职干部本人可以撰写和提交该报告。")}, status=403)
     if len(request.body) > AUTOSAVE_MAX_BODY:

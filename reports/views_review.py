@@ -8,7 +8,7 @@ the host-unit or mentor role (or on one's own report) is 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,8 +17,9 @@ from core.exceptions import AccessDenied, ApplicationError
 
 from .forms_review import ReviewCommentForm
 from .models import Report
-from .selectors import reports_visible_to, review_role_of
+from .selectors import review_role_of
 from .services import review as review_services
+from .views import report_for
 
 REVIEW_FORM_TEMPLATE = "reports/portal/_review_form.html"
 
@@ -34,19 +35,10 @@ def review_form_context(request, report: Report, form: ReviewCommentForm | None 
     }
 
 
-def _report_for(user, pk) -> Report:
-    return get_object_or_404(
-        reports_visible_to(user).select_related(
-            "placement__cadre", "placement__host_post__host_unit", "placement__program",
-        ),
-        pk=pk,
-    )
-
-
 @login_required
 @require_POST
 def review_comment(request, pk):
-    report = _report_for(request.user, pk)
+    report = report_for(request.user, pk)
     if review_role_of(request.user, report) is None:
         raise PermissionDenied(_("只有挂职单位或帮带责任人可以评阅该报告。"))
     form = ReviewCommentForm(request.POST)
