@@ -49,6 +49,7 @@ from tests.selection.steps import (
     shortlisted,
     status_of,
 )
+from tests.threads import race
 
 Stage = Selection.Stage
 S = Application.Status
@@ -696,11 +697,9 @@ def test_R7_every_step_leaves_a_history_row(scene):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_R7_two_staff_concluding_at_once_create_the_placements_once(transactional_scene):
-    from tests.programs.test_services import _race
-
     scene = in_notice(transactional_scene)
     staff = [scene.staff, scene.world.users["orgstaff"]]
-    results = _race([
+    results = race([
         lambda user=user: services.selection_conclude(acting_user=user, selection=scene.selection, today=AFTER_NOTICE)
         for user in staff
     ])
@@ -714,11 +713,9 @@ def test_R7_two_staff_concluding_at_once_create_the_placements_once(transactiona
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_R7_one_application_per_cadre_holds_for_two_writers(transactional_scene):
-    from tests.programs.test_services import _race
-
     scene = transactional_scene
     announce(scene)
-    results = _race([
+    results = race([
         lambda: services.application_apply(
             acting_user=scene.users["zhou"], selection=scene.selection, statement="申请", today=APPLY_DAY
         ),
