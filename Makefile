@@ -5,7 +5,7 @@
 #   make check   `check --deploy` with production settings, and no missing migrations
 #   make lint    ruff: syntax errors, undefined names, unused imports
 #
-# Variables: PYTHON (python3.11), HOST (127.0.0.1), PORT (8000), PYTEST_ARGS.
+# Variables: PYTHON (python3.11), HOST (127.0.0.1), PORT (8000), PYTEST_ARGS, PYTEST_WORKERS (auto).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -18,6 +18,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist processes (one per core by default; 0 runs in this process). Each test file stays
+# on one process (--dist loadfile), so a module's demo data is seeded once.
+PYTEST_WORKERS ?= auto
 
 # WeasyPrint (registration forms, archives as PDF) needs Pango and HarfBuzz's subsetter, and the
 # PDFs need a Chinese font. Debian package names.
@@ -132,7 +135,7 @@ run: $(VENV)/.installed system-packages
 test: $(VENV)/.installed-dev
 	@echo "数据库: $${DATABASE_URL:-SQLite(内存)};消息代理: $${REDIS_URL:-文件系统(临时目录),需要 Redis 的 worker 测试将跳过}"
 	status=0
-	$(PY) -m pytest $(PYTEST_ARGS) || status=$$?
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS) || status=$$?
 	if [ "$$status" = 5 ]; then echo "pytest 没有收集到任何测试 (exit 5):这不算通过。" >&2; fi
 	exit "$$status"
 
