@@ -804,6 +804,11 @@ def _placement_url(placement: Placement) -> str:
 class MentorAdmin(GapReportMixin, PlacementRecordAdmin):
     scope_selector = staticmethod(selectors.mentors_visible_to)
     gap_reports = [("missing", gettext_lazy("帮带责任人不足的挂职干部"), "missing_report")]
+    list_display = ["name", "post", "kind", "phone", "cadre", "host_unit"]
+    list_filter = ["kind", ("placement__program", ScopedRelatedFilter)]
+    search_fields = ["name", "post", "placement__cadre__name", "placement__host_post__host_unit__name"]
+    fields = ["placement", "name", "post", "kind", "phone", "user"]
+    autocomplete_fields = ["placement", "user"]
 
     def missing_report(self, request) -> dict:
         """R10: open placements with fewer mentors than their program's policy asks (江东: 2)."""
@@ -820,18 +825,14 @@ class MentorAdmin(GapReportMixin, PlacementRecordAdmin):
             "rows": [
                 (_placement_url(p), [
                     p.cadre.name, p.program, p.host_post.host_unit.name, p.get_status_display(),
-                    "、".join(f"{m.name}({m.get_kind_display()})" for m in p.mentors.all()) or "—",
+                    "、".join(_("%(name)s(%(kind)s)") % {"name": m.name, "kind": m.get_kind_display()}
+                             for m in p.mentors.all()) or "—",
                     p.mentor_count, p.program.policy.mentors_per_cadre,
                 ])
                 for p in placements
             ],
             "empty": _("每位拟任、在岗的挂职干部都已按政策确定帮带责任人。"),
         }
-    list_display = ["name", "post", "kind", "phone", "cadre", "host_unit"]
-    list_filter = ["kind", ("placement__program", ScopedRelatedFilter)]
-    search_fields = ["name", "post", "placement__cadre__name", "placement__host_post__host_unit__name"]
-    fields = ["placement", "name", "post", "kind", "phone", "user"]
-    autocomplete_fields = ["placement", "user"]
 
     def get_readonly_fields(self, request, obj=None):
         return _not_superuser_fields(request, "user")
@@ -847,6 +848,10 @@ class MentorAdmin(GapReportMixin, PlacementRecordAdmin):
 class TargetLetterAdmin(GapReportMixin, PlacementRecordAdmin):
     scope_selector = staticmethod(selectors.target_letters_visible_to)
     gap_reports = [("missing", gettext_lazy("本年度尚未签订责任书的挂职干部"), "missing_report")]
+    list_display = ["__str__", "cadre", "host_unit", "year", "signed_on"]
+    list_filter = ["year", ("placement__program", ScopedRelatedFilter)]
+    search_fields = ["placement__cadre__name", "placement__host_post__host_unit__name", "term_targets", "annual_targets"]
+    fields = ["placement", "year", "signed_on", "term_targets", "annual_targets", "document"]
 
     def missing_report(self, request) -> dict:
         """R10 (淮上): placements on post, in programs that sign a letter each year, with none for this year."""
@@ -864,10 +869,6 @@ class TargetLetterAdmin(GapReportMixin, PlacementRecordAdmin):
             ],
             "empty": _("在岗的挂职干部都已签订本年度的目标管理责任书。"),
         }
-    list_display = ["__str__", "cadre", "host_unit", "year", "signed_on"]
-    list_filter = ["year", ("placement__program", ScopedRelatedFilter)]
-    search_fields = ["placement__cadre__name", "placement__host_post__host_unit__name", "term_targets", "annual_targets"]
-    fields = ["placement", "year", "signed_on", "term_targets", "annual_targets", "document"]
 
     def save_model(self, request, obj, form, change):
         services.target_letter_save(acting_user=request.user, target_letter=obj)

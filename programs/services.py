@@ -118,7 +118,8 @@ def _cadre_full_clean(cadre: Cadre) -> None:
         messages = []
         for field, errors in exc.message_dict.items():
             label = Cadre._meta.get_field(field).verbose_name if field != "__all__" else ""
-            messages += [f"{label}:{error}" if label else error for error in errors]
+            for error in errors:
+                messages.append(_("%(field)s:%(error)s") % {"field": label, "error": error} if label else error)
         raise CadreDataError(";".join(messages)) from None
 
 
@@ -263,12 +264,15 @@ def _policy_apply(policy: PolicyFields, changes: dict, *, also: tuple = ()) -> d
         messages = []
         for name, errors in exc.message_dict.items():
             label = policy._meta.get_field(name).verbose_name if name != NON_FIELD_ERRORS else ""
-            messages += [f"{label}:{error}" if label else error for error in errors]
+            for error in errors:
+                messages.append(_("%(field)s:%(error)s") % {"field": label, "error": error} if label else error)
         raise ProgramsError("".join(messages)) from None
     policy.save()
     # Compare the cleaned values ("3" and Decimal("3.0") are the same threshold).
     after = {name: getattr(policy, name) for name in changes}
-    return {name: [_json_value(before[name]), _json_value(after[name])] for name in changes if before[name] != after[name]}
+    return {
+        name: [_json_value(before[name]), _json_value(after[name])] for name in changes if before[name] != after[name]
+    }
 
 
 @transaction.atomic

@@ -290,6 +290,25 @@ def test_D2_an_out_of_range_value_is_refused_on_the_policy_form(client, world):
     assert (policy.annual_due_month, policy.annual_due_day) == (1, 15)
 
 
+def test_D2_the_administrator_edits_a_preset_on_its_page_through_the_service(client, world):
+    from tests.programs.test_admin import changeform_data
+
+    preset = PolicyPreset.objects.get(code="jiangdong")
+    page = reverse("admin:programs_policypreset_change", args=[preset.pk])
+    client.force_login(world.admin)
+    data = changeform_data(client.get(page))
+    data.update(term_months="9", description="江东区(修订)")
+    response = client.post(page, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    preset.refresh_from_db()
+    assert (preset.term_months, preset.description) == (9, "江东区(修订)")
+    log = AuditLog.objects.get(action="policy_preset_update")
+    assert log.actor == world.admin and set(log.data) == {"term_months", "description"}
+    data.update(annual_due_month="2", annual_due_day="30")
+    response = client.post(page, data)
+    assert response.context["adminform"].form.errors == {"annual_due_day": ["2月没有30日。"]}
+
+
 def test_D2_program_created_from_each_preset_is_valid(world):
     for preset in PolicyPreset.objects.all():
         program = services.program_create(
