@@ -4,9 +4,14 @@ Rules are cited by their IDs in ``shared/DOMAIN.md`` (R1–R25, D1–D9). Busine
 ``services.py``; the database holds the invariants it can (constraints below).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .idnumber import id_number_mask, validate_id_number
@@ -299,6 +304,50 @@ class SecondmentType(models.TextChoices):
     EXTERNAL = "external", _("外挂")
 
 
+# D2: the allowed range of each numeric policy setting, (lowest, highest) with None for no bound.
+# Read by the fields' validators, by the database checks (``_policy_constraints``) and by the
+# migration that brought older rows into range; the readings are in docs/DOMAIN-NOTES.md.
+POLICY_RANGES = {
+    "term_months": (1, 120),  # R8: up to ten years (淮上 "several years")
+    "min_education": (1, 6),  # Cadre.Education
+    "max_age_county_level": (18, 65),
+    "max_age_township_level": (18, 65),
+    "max_age_general": (18, 65),
+    "shortlist_ratio": (1, 10),  # D7: 1:N is a minimum, N ≥ 1
+    "notice_working_days": (1, 30),
+    "batch_size": (1, None),
+    "leave_threshold_days": (Decimal("0.5"), Decimal("30")),  # D3: half days; over it goes to the department
+    "half_year_due_days": (0, 90),
+    "annual_due_month": (1, 12),
+    "annual_due_day": (1, 31),  # and a day the month has: PolicyFields.clean_fields
+    "quarterly_due_days": (0, 60),
+    "term_end_replaces_within_days": (0, 90),
+    "mentors_per_cadre": (0, 5),
+    "excellent_cap_percent": (0, 100),
+    "admonition_below_percent": (0, 100),
+    "recall_below_percent": (0, 100),  # and not above the admonition line
+    "investment_excellent_yuan": (1, None),
+}
+# The longest day of each month; 29 February is allowed and falls on the 28th in a common year
+# (reports.services.schedule._day_of).
+MONTH_DAYS = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
+
+
+def _in_range(name: str) -> list:
+    """The validators of a setting's range, with messages that say what is wrong in Chinese."""
+    low, high = POLICY_RANGES[name]
+    validators = [MinValueValidator(low, message=_("不能小于 %(limit_value)s。"))]
+    if high is not None:
+        validators.append(MaxValueValidator(high, message=_("不能大于 %(limit_value)s。")))
+    return validators
+
+
+def _whole_or_half_days(value) -> None:
+    """D3: leave is counted in half days, so a threshold between them means nothing."""
+    if value is not None and (Decimal(value) * 2) % 1:
+        raise ValidationError(_("应以半天(0.5 天)为单位。"), code="half_days")
+
+
 class PolicyFields(models.Model):
     """Per-program settings (D2). Defaults are 晋城's values; the other localities are presets."""
 
@@ -325,15 +374,21 @@ class PolicyFields(models.Model):
         UP = "up", _("向上取整")
 
     # Term (R8)
-    term_months = models.PositiveSmallIntegerField(_("挂职期限(月)"), default=12)
+    term_months = models.PositiveSmallIntegerField(_("挂职期限(月)"), default=12, validators=_in_range("term_months"))
     # Eligibility (R5)
     min_education = models.PositiveSmallIntegerField(
         _("最低学历"), choices=Cadre.Education.choices, default=Cadre.Education.JUNIOR_COLLEGE
     )
     require_full_time_education = models.BooleanField(_("要求全日制学历"), default=False)
-    max_age_county_level = models.PositiveSmallIntegerField(_("县处级年龄上限(周岁)"), null=True, blank=True, default=45)
-    max_age_township_level = models.PositiveSmallIntegerField(_("乡科级年龄上限(周岁)"), null=True, blank=True, default=40)
-    max_age_general = models.PositiveSmallIntegerField(_("一般干部年龄上限(周岁)"), null=True, blank=True, default=35)
+    max_age_county_level = models.PositiveSmallIntegerField(
+        _("县处级年龄上限(周岁)"), null=True, blank=True, default=45, validators=_in_range("max_age_county_level")
+    )
+    max_age_township_level = models.PositiveSmallIntegerField(
+        _("乡科级年龄上限(周岁)"), null=True, blank=True, default=40, validators=_in_range("max_age_township_level")
+    )
+    max_age_general = models.PositiveSmallIntegerField(
+        _("一般干部年龄上限(周岁)"), null=True, blank=True, default=35, validators=_in_range("max_age_general")
+    )
     require_deputy_section_leader = models.BooleanField(_("要求在职在编副科级领导职务"), default=False)
     require_no_conduct_record = models.BooleanField(_("要求无违纪违法记录"), default=False)
     require_healthy = models.BooleanField(_("要求身体健康"), default=False)
@@ -345,14 +400,23 @@ class PolicyFields(models.Model):
         _("报名方式"), max_length=10, choices=SelectionMode.choices, default=SelectionMode.BOTH
     )
     demand_survey = models.BooleanField(_("先开展岗位需求调研"), default=False)
-    shortlist_ratio = models.PositiveSmallIntegerField(_("初步人选差额比例(1:N)"), default=2)
+    shortlist_ratio = models.PositiveSmallIntegerField(
+        _("初步人选差额比例(1:N)"), default=2, validators=_in_range("shortlist_ratio")
+    )
     shortlist_ratio_scope = models.CharField(
         _("差额比例计算范围"), max_length=10, choices=RatioScope.choices, default=RatioScope.PER_PROGRAM
     )
-    notice_working_days = models.PositiveSmallIntegerField(_("公示期(工作日)"), default=5)
-    batch_size = models.PositiveSmallIntegerField(_("每批人数"), null=True, blank=True)
+    notice_working_days = models.PositiveSmallIntegerField(
+        _("公示期(工作日)"), default=5, validators=_in_range("notice_working_days")
+    )
+    batch_size = models.PositiveSmallIntegerField(
+        _("每批人数"), null=True, blank=True, validators=_in_range("batch_size")
+    )
     # Leave (R11, D3)
-    leave_threshold_days = models.DecimalField(_("挂职单位审批请假天数上限"), max_digits=4, decimal_places=1, default=3)
+    leave_threshold_days = models.DecimalField(
+        _("挂职单位审批请假天数上限"), max_digits=4, decimal_places=1, default=3,
+        validators=[*_in_range("leave_threshold_days"), _whole_or_half_days],
+    )
     leave_escalation_mode = models.CharField(
         _("超过上限的请假"), max_length=10, choices=EscalationMode.choices, default=EscalationMode.APPROVAL
     )
@@ -361,22 +425,33 @@ class PolicyFields(models.Model):
     )
     # Reports (R12, D5)
     half_year_reports = models.BooleanField(_("半年书面汇报"), default=True)
-    half_year_due_days = models.PositiveSmallIntegerField(_("半年汇报截止(半年结束后天数)"), default=15)
+    half_year_due_days = models.PositiveSmallIntegerField(
+        _("半年汇报截止(半年结束后天数)"), default=15, validators=_in_range("half_year_due_days")
+    )
     annual_summary = models.BooleanField(_("年度书面总结"), default=True)
-    annual_due_month = models.PositiveSmallIntegerField(_("年度总结截止月"), default=1)
-    annual_due_day = models.PositiveSmallIntegerField(_("年度总结截止日"), default=15)
+    annual_due_month = models.PositiveSmallIntegerField(
+        _("年度总结截止月"), default=1, validators=_in_range("annual_due_month")
+    )
+    annual_due_day = models.PositiveSmallIntegerField(
+        _("年度总结截止日"), default=15, validators=_in_range("annual_due_day"),
+        help_text=_("可填2月29日:平年为2月28日。"),
+    )
     quarterly_reports = models.BooleanField(_("季度工作报告"), default=True)
-    quarterly_due_days = models.PositiveSmallIntegerField(_("季度报告截止(季度结束后天数)"), default=10)
+    quarterly_due_days = models.PositiveSmallIntegerField(
+        _("季度报告截止(季度结束后天数)"), default=10, validators=_in_range("quarterly_due_days")
+    )
     term_end_report = models.BooleanField(_("期满工作报告或调研报告"), default=True)
     term_end_replaces_within_days = models.PositiveSmallIntegerField(
-        _("期满报告替代相邻半年汇报的天数"), default=31
+        _("期满报告替代相邻半年汇报的天数"), default=31, validators=_in_range("term_end_replaces_within_days"),
     )
     # Inspection and daily management (R13, R14)
     quarterly_inspection = models.BooleanField(_("每季度跟踪考察"), default=False)
     attendance_required = models.BooleanField(_("挂职单位考勤"), default=True)
     contact_tracking = models.BooleanField(_("“三联一解决”跟踪联系"), default=False)
     return_visits = models.BooleanField(_("回访走访"), default=False)
-    mentors_per_cadre = models.PositiveSmallIntegerField(_("每人帮带责任人数"), default=1)
+    mentors_per_cadre = models.PositiveSmallIntegerField(
+        _("每人帮带责任人数"), default=1, validators=_in_range("mentors_per_cadre")
+    )
     yearly_target_letter = models.BooleanField(_("每年签订目标管理责任书"), default=False)
     monthly_exchange_meeting = models.BooleanField(_("每月经验交流会"), default=False)
     owned_cases = models.BooleanField(_("包案制度"), default=False)
@@ -385,17 +460,23 @@ class PolicyFields(models.Model):
     temporary_party_branch = models.BooleanField(_("临时党支部"), default=False)
     party_relation_moves = models.BooleanField(_("组织关系随转"), default=False)
     # Assessment (R15–R18, D4)
-    excellent_cap_percent = models.PositiveSmallIntegerField(_("优秀比例上限(%)"), default=30)
+    excellent_cap_percent = models.PositiveSmallIntegerField(
+        _("优秀比例上限(%)"), default=30, validators=_in_range("excellent_cap_percent")
+    )
     excellent_rounding = models.CharField(
         _("优秀名额取整方式"), max_length=10, choices=Rounding.choices, default=Rounding.DOWN
     )
     pool_split_by_rank_tier = models.BooleanField(_("按职级分别确定优秀比例"), default=False)
     quantitative_scoring = models.BooleanField(_("百分制量化考核"), default=False)
     satisfaction_survey = models.BooleanField(_("年终满意度测评"), default=False)
-    admonition_below_percent = models.PositiveSmallIntegerField(_("诫勉谈话满意率线(%)"), default=60)
-    recall_below_percent = models.PositiveSmallIntegerField(_("召回满意率线(%)"), default=50)
+    admonition_below_percent = models.PositiveSmallIntegerField(
+        _("诫勉谈话满意率线(%)"), default=60, validators=_in_range("admonition_below_percent")
+    )
+    recall_below_percent = models.PositiveSmallIntegerField(
+        _("召回满意率线(%)"), default=50, validators=_in_range("recall_below_percent")
+    )
     investment_excellent_yuan = models.PositiveIntegerField(
-        _("引进项目投资达此额年终定为优秀(元)"), null=True, blank=True
+        _("引进项目投资达此额年终定为优秀(元)"), null=True, blank=True, validators=_in_range("investment_excellent_yuan"),
     )
     # Incentives (R24)
     incentives = models.BooleanField(_("激励保障(绩效工资、奖励、补助)"), default=False)
@@ -411,18 +492,86 @@ class PolicyFields(models.Model):
     def policy_values(self) -> dict:
         return {name: getattr(self, name) for name in self.policy_field_names()}
 
+    def clean_fields(self, exclude=None):
+        """Each field's range (validators), then the rules between fields. The latter are here,
+        not in ``clean()``, because each names the field it is about, and a model form may be told
+        only about the fields it shows: ``exclude`` lists the others."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        skip = set(exclude or ()) | set(errors)
+        for names, message in self._rules_between_fields():
+            if set(names) & set(errors):
+                continue  # one of them is already wrong on its own
+            shown = [name for name in names if name not in skip]
+            if shown and message:
+                errors.setdefault(shown[0], []).append(message[shown[0]] if isinstance(message, dict) else message)
+        if errors:
+            raise ValidationError(errors)
+
+    def _rules_between_fields(self):
+        """(fields, message or None) for each rule between settings; a dict gives the message by the
+        field it is shown on."""
+        month, day = self.annual_due_month, self.annual_due_day
+        exists = month not in MONTH_DAYS or day is None or day <= MONTH_DAYS[month]
+        yield ("annual_due_day", "annual_due_month"), None if exists else _("%(month)s月没有%(day)s日。") % {
+            "month": month, "day": day}
+        recall, admonition = self.recall_below_percent, self.admonition_below_percent
+        yield ("recall_below_percent", "admonition_below_percent"), None if recall <= admonition else {
+            "recall_below_percent": _("不能高于诫勉谈话满意率线(%(line)s%%)。") % {"line": admonition},
+            "admonition_below_percent": _("不能低于召回满意率线(%(line)s%%)。") % {"line": recall},
+        }
+
+
+def _range_message(name: str):
+    """What a range check of the database says if a write ever reaches it past the validators."""
+    field = PolicyFields._meta.get_field(name)
+    low, high = POLICY_RANGES[name]
+
+    def message() -> str:
+        if high is None:
+            text = _("%(field)s不能小于 %(low)s。") % {"field": field.verbose_name, "low": low}
+        else:
+            text = _("%(field)s应在 %(low)s 到 %(high)s 之间。") % {"field": field.verbose_name, "low": low, "high": high}
+        return text.replace("%", "%%")  # Django formats the message with the constraint's name
+
+    return lazy(message, str)()
+
 
 def _policy_constraints(prefix: str) -> list:
-    return [
-        models.CheckConstraint(condition=Q(term_months__gte=1), name=f"{prefix}_term_positive"),
-        models.CheckConstraint(condition=Q(shortlist_ratio__gte=1), name=f"{prefix}_ratio_positive"),
-        models.CheckConstraint(condition=Q(excellent_cap_percent__lte=100), name=f"{prefix}_cap_percent"),
+    """D2: the plain ranges (POLICY_RANGES), the choices and the rules between fields that a row
+    must satisfy, whoever writes it."""
+    constraints = []
+    for name, (low, high) in POLICY_RANGES.items():
+        condition = Q(**{f"{name}__gte": low}) if high is None else Q(**{f"{name}__gte": low, f"{name}__lte": high})
+        if PolicyFields._meta.get_field(name).null:
+            condition |= Q(**{f"{name}__isnull": True})
+        constraints.append(models.CheckConstraint(
+            condition=condition, name=f"{prefix}_{name}_range", violation_error_message=_range_message(name)))
+    for field in PolicyFields._meta.fields:  # forward fields only: the model registry is still loading
+        if field.choices and field.name not in POLICY_RANGES:
+            constraints.append(models.CheckConstraint(
+                condition=Q(**{f"{field.name}__in": [value for value, _label in field.choices]}),
+                name=f"{prefix}_{field.name}_choice", violation_error_message=_("政策设置中有无效的选项。"),
+            ))
+    short_months = [month for month, days in MONTH_DAYS.items() if days < 31]
+    constraints += [
+        models.CheckConstraint(
+            condition=~Q(annual_due_month__in=short_months)
+            | Q(annual_due_month=2, annual_due_day__lte=MONTH_DAYS[2])
+            | Q(annual_due_month__in=[m for m in short_months if m != 2], annual_due_day__lte=30),
+            name=f"{prefix}_annual_due_day_exists",
+            violation_error_message=_("年度总结截止日在该月不存在。"),
+        ),
         models.CheckConstraint(
             condition=Q(recall_below_percent__lte=models.F("admonition_below_percent")),
             name=f"{prefix}_recall_below_admonition",
+            violation_error_message=_("召回满意率线不能高于诫勉谈话满意率线。"),
         ),
-        models.CheckConstraint(condition=Q(leave_threshold_days__gte=0), name=f"{prefix}_leave_threshold"),
     ]
+    return constraints
 
 
 class PolicyPreset(PolicyFields):

@@ -8,7 +8,9 @@ conditions and subqueries, never joins that multiply rows, so no ``distinct()`` 
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .models import (
     Cadre,
@@ -168,6 +170,31 @@ def mentors_visible_to(user) -> QuerySet[Mentor]:
 
 def target_letters_visible_to(user) -> QuerySet[TargetLetter]:
     return TargetLetter.objects.filter(placement_filter(user_scope(user), "placement__"))
+
+
+def mentors_missing(placements: QuerySet[Placement]) -> QuerySet[Placement]:
+    """R10: open placements (拟任, 在岗) with fewer mentors than their program's policy asks
+    (``policy.mentors_per_cadre``; 江东: a deputy director and an expert, 2). Annotated with
+    ``mentor_count``."""
+    named = (
+        Mentor.objects.filter(placement=OuterRef("pk")).order_by().values("placement")
+        .annotate(count=Count("pk")).values("count")
+    )
+    return (
+        placements.filter(status__in=Placement.OPEN_STATUSES, program__policy__mentors_per_cadre__gt=0)
+        .annotate(mentor_count=Coalesce(Subquery(named, output_field=IntegerField()), 0))
+        .filter(mentor_count__lt=F("program__policy__mentors_per_cadre"))
+    )
+
+
+def target_letters_missing(placements: QuerySet[Placement], year: int | None = None) -> QuerySet[Placement]:
+    """R10 (淮上: a target responsibility letter each year): placements on post (在岗) in programs
+    whose policy asks for it (``policy.yearly_target_letter``) with no letter for ``year``
+    (default: this year)."""
+    year = year or timezone.localdate().year
+    return placements.filter(
+        status=Placement.Status.ACTIVE, program__policy__yearly_target_letter=True, actual_start__year__lte=year,
+    ).exclude(Exists(TargetLetter.objects.filter(placement=OuterRef("pk"), year=year)))
 
 
 def resume_entries_visible_to(user) -> QuerySet[ResumeEntry]:

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,7 +118,8 @@ def _cadre_full_clean(cadre: Cadre) -> None:
         messages = []
         for field, errors in exc.message_dict.items():
             label = Cadre._meta.get_field(field).verbose_name if field != "__all__" else ""
-            messages += [f"{label}:{error}" if label else error for error in errors]
+            for error in errors:
+                messages.append(_("%(field)s:%(error)s") % {"field": label, "error": error} if label else error)
         raise CadreDataError(";".join(messages)) from None
 
 
@@ -247,13 +248,11 @@ def program_create(
     return program
 
 
-@transaction.atomic
-def program_policy_update(*, acting_user, program: Program, **changes) -> ProgramPolicy:
-    """Edit a program's policy. Audited field by field; applies to later actions (D2)."""
-    _ensure_staff_over(acting_user, program.organising_department)
-    policy = ProgramPolicy.objects.select_for_update().get(program=program)
-    allowed = set(PolicyFields.policy_field_names())
-    unknown = set(changes) - allowed
+def _policy_apply(policy: PolicyFields, changes: dict, *, also: tuple = ()) -> dict:
+    """Set the changed settings on a locked policy row and validate the whole row (D2): each
+    setting's range and the rules between them. Returns the audit diff; refuses with every error,
+    each naming its setting. ``also`` names the row's other fields that may change."""
+    unknown = set(changes) - set(PolicyFields.policy_field_names()) - set(also)
     if unknown:
         raise ProgramsError(_("未知的政策项:%(names)s") % {"names": "、".join(sorted(unknown))})
     before = {name: getattr(policy, name) for name in changes}
@@ -262,16 +261,45 @@ def program_policy_update(*, acting_user, program: Program, **changes) -> Progra
     try:
         policy.full_clean()
     except ValidationError as exc:
-        raise ProgramsError(";".join(exc.messages)) from None
+        messages = []
+        for name, errors in exc.message_dict.items():
+            label = policy._meta.get_field(name).verbose_name if name != NON_FIELD_ERRORS else ""
+            for error in errors:
+                messages.append(_("%(field)s:%(error)s") % {"field": label, "error": error} if label else error)
+        raise ProgramsError("".join(messages)) from None
     policy.save()
     # Compare the cleaned values ("3" and Decimal("3.0") are the same threshold).
     after = {name: getattr(policy, name) for name in changes}
-    diff = {
+    return {
         name: [_json_value(before[name]), _json_value(after[name])] for name in changes if before[name] != after[name]
     }
+
+
+@transaction.atomic
+def program_policy_update(*, acting_user, program: Program, **changes) -> ProgramPolicy:
+    """Edit a program's policy. Validated (D2), audited field by field; applies to later actions."""
+    _ensure_staff_over(acting_user, program.organising_department)
+    policy = ProgramPolicy.objects.select_for_update().get(program=program)
+    diff = _policy_apply(policy, changes)
     if diff:
         audit_record(actor=acting_user, action="program_policy_update", target=program, data=diff)
     return policy
+
+
+PRESET_FIELDS = ("name", "code", "description", "is_default")
+
+
+@transaction.atomic
+def policy_preset_update(*, acting_user, preset: PolicyPreset, **changes) -> PolicyPreset:
+    """Edit a locality's preset: the system administrator's (staff read them). Validated like a
+    program's policy and audited; programs already created keep their own copy (D2)."""
+    if not user_scope(acting_user).is_superuser:
+        raise ProgramAccessDenied(_("只有系统管理员可以修改政策模板。"))
+    preset = PolicyPreset.objects.select_for_update().get(pk=preset.pk)
+    diff = _policy_apply(preset, changes, also=PRESET_FIELDS)
+    if diff:
+        audit_record(actor=acting_user, action="policy_preset_update", target=preset, data=diff)
+    return preset
 
 
 def _json_value(value):

@@ -14,6 +14,7 @@ from daily.models import LeaveRequest, LeaveStep
 from daily.selectors import leave_on, leave_requests_awaiting, leave_requests_overdue
 from daily.services import leave as L
 from daily.services.leave import LeavePeriod, leave_days_count
+from programs import services as program_services
 from programs.models import PolicyFields, RoleAssignment
 from tests.daily.conftest import FRI, MON, fresh, request_leave
 from tests.factories import assign_role, make_user
@@ -116,9 +117,9 @@ def test_R11_over_threshold_of_a_city_managed_cadre_goes_to_the_city_department(
 
 
 def test_R11_filing_mode_host_approval_is_final_and_the_department_acknowledges(world):
-    policy = world.program.policy
-    policy.leave_escalation_mode = PolicyFields.EscalationMode.FILING
-    policy.save()
+    program_services.program_policy_update(
+        acting_user=world.admin, program=world.program, leave_escalation_mode=PolicyFields.EscalationMode.FILING
+    )
     leave = request_leave(world, MON, FRI)
     assert leave.is_filing
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True)
@@ -148,9 +149,7 @@ def test_R11_filing_not_needed_within_threshold(world):
 
 def test_D2_policy_edit_applies_to_later_requests_only(world):
     first = request_leave(world, MON, FRI)
-    policy = world.program.policy
-    policy.leave_threshold_days = Decimal("5")
-    policy.save()
+    program_services.program_policy_update(acting_user=world.admin, program=world.program, leave_threshold_days=Decimal("5"))
     second = request_leave(world, dt.date(2026, 6, 15), dt.date(2026, 6, 19))
     first.refresh_from_db()
     assert first.escalated and not second.escalated

@@ -4,6 +4,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from programs import services as program_services
 from programs.models import Cadre, RoleAssignment
@@ -16,11 +17,11 @@ ALL_DUTIES = {
 
 
 def policy_set(program, **flags) -> None:
-    """Turn policy flags on or off directly (test set-up, not the behaviour under test)."""
-    policy = program.policy
-    for name, value in flags.items():
-        setattr(policy, name, value)
-    policy.save()
+    """Turn policy flags on or off through the validating service, as the system administrator
+    (test set-up, not the behaviour under test); ``program.policy`` is read again."""
+    admin = get_user_model().objects.filter(is_superuser=True).earliest("pk")
+    program_services.program_policy_update(acting_user=admin, program=program, **flags)
+    program.policy.refresh_from_db()
 
 
 @pytest.fixture

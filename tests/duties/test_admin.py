@@ -11,6 +11,8 @@ from core.models import AuditLog
 from duties import services
 from duties.models import EarlyWarning, TrainingRecord
 
+from .conftest import policy_set
+
 DAY = dt.date(2026, 4, 10)
 MODELS = ["exchangemeeting", "ownedcase", "caseprogress", "feedbackcard", "earlywarning", "trainingrecord",
           "partybranch", "branchactivity", "integrityundertaking"]
@@ -67,8 +69,7 @@ def test_R14_staff_add_a_training_record_through_the_service(client, duties):
 
 
 def test_R14_admin_shows_the_policy_refusal_on_the_form(client, duties):
-    duties.program.policy.pre_post_training = False
-    duties.program.policy.save()
+    policy_set(duties.program, pre_post_training=False)
     client.force_login(duties.users["countystaff"])
     response = client.post(url("trainingrecord", "add"), {
         "placement": duties.placement.pk, "course": "x", "held_on": DAY.isoformat(), "hours": "8", "passed": "unknown",

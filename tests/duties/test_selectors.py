@@ -8,6 +8,8 @@ import pytest
 from duties import selectors, services
 from programs.models import Placement
 
+from .conftest import policy_set
+
 DAY = dt.date(2026, 4, 10)
 
 
@@ -80,7 +82,7 @@ def test_R14_months_without_an_exchange_meeting(duties):
                                      held_on=dt.date(2026, 4, 25), topic="四月")
     assert selectors.exchange_meetings_missing(duties.program, dt.date(2026, 6, 15)) == [
         dt.date(2026, 3, 1), dt.date(2026, 5, 1)]
-    duties.program.policy.monthly_exchange_meeting = False
+    policy_set(duties.program, monthly_exchange_meeting=False)
     assert selectors.exchange_meetings_missing(duties.program, dt.date(2026, 6, 15)) == []
 
 

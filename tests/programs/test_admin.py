@@ -19,7 +19,6 @@ from archives.models import ArchiveVersion
 from assessments.models import Assessment
 from core.models import AuditLog
 from programs import services
-from programs.admin import policy_fieldsets_cover_every_field
 from programs.models import (
     Cadre,
     HostPost,
@@ -751,13 +750,13 @@ def test_D2_editing_a_program_policy_is_audited_field_by_field(client, world):
     policy = world.program.policy
     login(client, staff)
     data = changeform_data(client.get(url("programpolicy", "change", policy.pk)))
-    data.update(leave_threshold_days="5", excellent_cap_percent="25")
+    data.update(leave_threshold_days="5", notice_working_days="7")
     response = client.post(url("programpolicy", "change", policy.pk), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     policy.refresh_from_db()
-    assert policy.leave_threshold_days == 5 and policy.excellent_cap_percent == 25
+    assert policy.leave_threshold_days == 5 and policy.notice_working_days == 7
     log = AuditLog.objects.get(action="program_policy_update", actor=staff)
-    assert log.data == {"leave_threshold_days": ["3.0", "5"], "excellent_cap_percent": [30, 25]}
+    assert log.data == {"leave_threshold_days": ["3.0", "5"], "notice_working_days": [5, 7]}
     # The preset it came from is unchanged (D2).
     assert PolicyPreset.objects.get(is_default=True).leave_threshold_days == 3
 
@@ -766,15 +765,11 @@ def test_D2_an_invalid_policy_is_refused_on_the_form(client, world):
     policy = world.program.policy
     login(client, world.users["countystaff"])
     data = changeform_data(client.get(url("programpolicy", "change", policy.pk)))
-    data.update(recall_below_percent="70", admonition_below_percent="60")
+    data.update(term_months="0")
     response = client.post(url("programpolicy", "change", policy.pk), data)
     assert response.status_code == 200
     policy.refresh_from_db()
-    assert policy.recall_below_percent == 50
-
-
-def test_D2_policy_form_groups_every_policy_field():
-    assert policy_fieldsets_cover_every_field()
+    assert policy.term_months == 12
 
 
 def test_D2_staff_read_presets_but_cannot_change_them(client, world):

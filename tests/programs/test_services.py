@@ -423,10 +423,10 @@ def test_D2_program_copies_the_preset_and_later_preset_edits_do_not_reach_it(wor
     policy = program.policy
     assert policy.preset.code == "jiangdong"
     assert (policy.term_months, policy.reserve_cadres_only, policy.mentors_per_cadre) == (6, True, 2)
-    preset = PolicyPreset.objects.get(code="jiangdong")
-    preset.term_months = 9
-    preset.reserve_cadres_only = False
-    preset.save()
+    services.policy_preset_update(
+        acting_user=world.admin, preset=PolicyPreset.objects.get(code="jiangdong"), term_months=9,
+        reserve_cadres_only=False,
+    )
     policy = ProgramPolicy.objects.get(program=program)
     assert (policy.term_months, policy.reserve_cadres_only) == (6, True)
     audit = AuditLog.objects.get(action="program_create", target_id=str(program.pk))
@@ -523,13 +523,10 @@ def test_R10_host_post_of_a_new_program_takes_placements(world):
 
 def test_R9_party_relation_moves_only_where_the_policy_moves_it_and_only_for_party_members(world):
     staff = world.users["countystaff"]
-    policy = world.program.policy
-    policy.party_relation_moves = False
-    policy.save()
+    services.program_policy_update(acting_user=world.admin, program=world.program, party_relation_moves=False)
     with pytest.raises(ProgramsError, match="该项目的组织关系不随转"):
         services.placement_update(acting_user=staff, placement=world.placement, party_relation_moved=True)
-    policy.party_relation_moves = True
-    policy.save()
+    services.program_policy_update(acting_user=world.admin, program=world.program, party_relation_moves=True)
     services.placement_update(acting_user=staff, placement=world.placement, party_relation_moved=True)
     world.placement.refresh_from_db()
     assert world.placement.party_relation_moved

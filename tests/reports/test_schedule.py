@@ -3,12 +3,15 @@
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from core.models import AuditLog, Job
 from programs import services as program_services
-from programs.models import PolicyPreset, Program
+from programs.exceptions import ProgramsError
+from programs.models import PolicyPreset, ProgramPolicy
 from reports.models import Report
 from reports.services.schedule import planned_reports, reports_schedule
+from reports.tasks import schedule_all
 
 K = Report.Kind
 S = Report.Status
@@ -32,7 +35,7 @@ def program_with(world, preset_code: str, *, start=dt.date(2026, 3, 1), **policy
         preset=PolicyPreset.objects.get(code=preset_code),
     )
     if policy:
-        Program.objects.get(pk=program.pk).policy.__class__.objects.filter(program=program).update(**policy)
+        program_services.program_policy_update(acting_user=world.admin, program=program, **policy)
         program.refresh_from_db()
     return program
 
@@ -92,6 +95,25 @@ def test_D5_hangzhou_and_offsets_are_policy_settings(world):
     plan = plan_of(placed(world, program))
     assert (K.HALF_YEAR, dt.date(2026, 3, 2), dt.date(2026, 9, 1), dt.date(2026, 10, 1)) in plan
     assert (K.ANNUAL, dt.date(2026, 3, 2), dt.date(2026, 12, 31), dt.date(2027, 1, 31)) in plan
+
+
+def test_D5_an_annual_summary_due_on_29_february_is_due_on_the_28th_in_a_common_year(world):
+    program = program_with(world, "huaishang", start=dt.date(2026, 1, 1), annual_due_month=2, annual_due_day=29)
+    plan = plan_of(placed(world, program, start=dt.date(2026, 1, 5)))
+    assert [due for kind, _s, _e, due in plan if kind == K.ANNUAL] == [
+        dt.date(2027, 2, 28), dt.date(2028, 2, 29), dt.date(2029, 2, 28)]
+
+
+def test_D2_a_policy_the_schedule_cannot_read_never_reaches_the_nightly_job(world):
+    """Month 13 used to be stored and then crash every night's run (calendar.IllegalMonthError)."""
+    with pytest.raises(ProgramsError, match="年度总结截止月:不能大于 12。"):
+        program_services.program_policy_update(acting_user=world.admin, program=world.program, annual_due_month=13)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProgramPolicy.objects.filter(program=world.program).update(annual_due_month=13)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProgramPolicy.objects.filter(program=world.program).update(annual_due_month=4, annual_due_day=31)
+    assert schedule_all.apply().get() == 1
+    assert world.placement.reports.get(kind=K.ANNUAL).due_date == dt.date(2027, 1, 15)
 
 
 def test_D5_without_a_term_end_report_the_last_half_year_and_year_are_reported(world):
