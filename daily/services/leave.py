@@ -65,16 +65,21 @@ class LeavePeriod:
         return cls(leave.start_date, leave.end_date, leave.start_afternoon, leave.end_noon)
 
 
+def _day_counter(counting: str, start: dt.date, end: dt.date):
+    """Whether a day between ``start`` and ``end`` counts as a day of leave (D3): every day when
+    the policy counts calendar days, otherwise working days from the holiday table."""
+    if counting == PolicyFields.DayCounting.CALENDAR:
+        return lambda day: True
+    overrides = _overrides(start, end)
+    return lambda day: _is_working(day, overrides)
+
+
 def leave_days_count(period: LeavePeriod, *, counting: str = PolicyFields.DayCounting.WORKING) -> Decimal:
     """Days of leave in a period (D3): working days from the holiday table by default, or
     calendar days; a half day at either end counts 0.5 when that day counts at all."""
     if period.last_slot < period.first_slot:
         return Decimal(0)
-    if counting == PolicyFields.DayCounting.CALENDAR:
-        counts = lambda day: True  # noqa: E731
-    else:
-        overrides = _overrides(period.start, period.end)
-        counts = lambda day: _is_working(day, overrides)  # noqa: E731
+    counts = _day_counter(counting, period.start, period.end)
     total = Decimal(0)
     day = period.start
     while day <= period.end:
@@ -102,6 +107,156 @@ def _period_check(period: LeavePeriod) -> None:
         raise LeaveError(_("同一天不能既从下午开始又在中午结束:半天假请只选其中一项。"))
     if (period.end - period.start).days + 1 > MAX_LEAVE_CALENDAR_DAYS:
         raise LeaveError(_("一次请假不能超过 %(days)s 天。") % {"days": MAX_LEAVE_CALENDAR_DAYS})
+
+
+# --- Consecutive requests (D3) -----------------------------------------------------------------
+# Requests with no working half day between them count together against the threshold, so
+# splitting leave does not avoid the department. "Between" is read in half-day slots with the
+# policy's own counting: a rest day (or, with calendar counting, nothing at all) may lie between.
+
+
+def _taken_period(leave: LeaveRequest) -> LeavePeriod:
+    """The slots a request holds: a reported-back one only up to its return."""
+    if leave.status == S.RETURNED and leave.actual_return_date:
+        return returned_period(leave)
+    return LeavePeriod.of(leave)
+
+
+def _taken_days(leave: LeaveRequest) -> Decimal:
+    if leave.status == S.RETURNED and leave.actual_days is not None:
+        return leave.actual_days
+    return leave.days
+
+
+def _adjoins(earlier: LeavePeriod, later: LeavePeriod, counts) -> bool:
+    """No half day that would count as leave lies between ``earlier`` and ``later``."""
+    return not any(counts(dt.date.fromordinal(slot // 2)) for slot in range(earlier.last_slot + 1, later.first_slot))
+
+
+def leave_chain(placement: Placement, period: LeavePeriod, *, counting: str | None = None,
+                exclude: LeaveRequest | None = None) -> list[LeaveRequest]:
+    """The placement's requests joined to ``period`` on either side, directly or through each
+    other, with no working half day between (D3), in date order. Pending, approved and
+    reported-back requests join (the last with the days actually taken); rejected and withdrawn
+    ones hold no days and join nothing. ``exclude``: the request being routed, when it exists."""
+    if counting is None:
+        counting = placement.program.policy.leave_day_counting
+    others = placement.leave_requests.filter(status__in=LeaveRequest.HOLDING_STATUSES)
+    if exclude is not None and exclude.pk:
+        others = others.exclude(pk=exclude.pk)
+    taken = [(_taken_period(other), other) for other in others]
+    taken = [(held, other) for held, other in taken if held.last_slot >= held.first_slot]
+    if not taken:
+        return []
+    counts = _day_counter(
+        counting, min(period.start, *(held.start for held, _o in taken)), max(period.end, *(held.end for held, _o in taken))
+    )
+    before = sorted((pair for pair in taken if pair[0].last_slot < period.first_slot), key=lambda pair: -pair[0].last_slot)
+    after = sorted((pair for pair in taken if pair[0].first_slot > period.last_slot), key=lambda pair: pair[0].first_slot)
+    chain = []
+    edge = period
+    for held, other in before:
+        if not _adjoins(held, edge, counts):
+            break
+        chain.append(other)
+        edge = held
+    edge = period
+    for held, other in after:
+        if not _adjoins(edge, held, counts):
+            break
+        chain.append(other)
+        edge = held
+    return sorted(chain, key=lambda leave: (leave.start_date, leave.pk))
+
+
+@dataclass(frozen=True)
+class LeaveRoute:
+    """Where a request goes (R11, D3), fixed when it is made: its own days, the requests it
+    joins and their total, and — over the threshold — the mode and the managing department (D1)."""
+
+    days: Decimal
+    joined: tuple = ()
+    total_days: Decimal = Decimal(0)
+    threshold: Decimal = Decimal(0)
+    escalated: bool = False
+    mode: str = ""
+    department: object = None
+
+
+def leave_route(placement: Placement, period: LeavePeriod, *, exclude: LeaveRequest | None = None) -> LeaveRoute:
+    """Count ``period`` and route it with the requests it joins (D3) under the program's policy."""
+    policy = placement.program.policy
+    days = leave_days_count(period, counting=policy.leave_day_counting)
+    joined = tuple(leave_chain(placement, period, counting=policy.leave_day_counting, exclude=exclude))
+    total = days + sum((_taken_days(other) for other in joined), Decimal(0))
+    escalated = total > policy.leave_threshold_days  # D3: "up to the threshold" includes it.
+    return LeaveRoute(
+        days=days, joined=joined, total_days=total, threshold=policy.leave_threshold_days, escalated=escalated,
+        mode=policy.leave_escalation_mode if escalated else "",
+        department=placement.cadre.managing_department if escalated else None,
+    )
+
+
+def _route_of(leave: LeaveRequest, threshold: Decimal) -> LeaveRoute:
+    """The route a saved request was given."""
+    joined = tuple(leave.joined_requests.order_by("start_date", "pk"))
+    return LeaveRoute(
+        days=leave.days, joined=joined, total_days=leave.combined_days if leave.combined_days is not None else leave.days,
+        threshold=threshold, escalated=leave.escalated, mode=leave.escalation_mode, department=leave.department,
+    )
+
+
+# --- Texts ----------------------------------------------------------------------------------------
+
+
+def period_text(leave: LeaveRequest) -> str:
+    """"2026-06-10 至 2026-06-12 中午": the slots a request holds."""
+    held = _taken_period(leave)
+    return _("%(start)s 至 %(end)s") % {
+        "start": _slot_label(held.start, held.start_afternoon, end=False), "end": _slot_label(held.end, held.end_noon, end=True),
+    }
+
+
+def leave_rule_text(*, policy, department) -> str:
+    """The policy's routing rule as the leave form states it (R11, D3)."""
+    values = {"threshold": days_text(policy.leave_threshold_days), "department": department.name}
+    if policy.leave_escalation_mode == PolicyFields.EscalationMode.FILING:
+        return _("%(threshold)s 天以内(含)由挂职单位审批;超过 %(threshold)s 天的请假挂职单位批准即生效,报%(department)s备案。") % values
+    return _("%(threshold)s 天以内(含)由挂职单位审批;超过 %(threshold)s 天的请假经挂职单位同意后报%(department)s审批。") % values
+
+
+def leave_chain_text(route: LeaveRoute) -> str:
+    """"与 … 的请假连续,合计 5 天,超过 3 天,须经挂职单位同意后报……审批。" — empty when the
+    request joins nothing."""
+    if not route.joined:
+        return ""
+    values = {
+        "others": "、".join(period_text(other) for other in route.joined), "total": days_text(route.total_days),
+        "threshold": days_text(route.threshold), "department": route.department.name if route.department else "",
+    }
+    if not route.escalated:
+        return _("与 %(others)s 的请假连续,合计 %(total)s 天,未超过 %(threshold)s 天,由挂职单位审批。") % values
+    if route.mode == PolicyFields.EscalationMode.FILING:
+        return _("与 %(others)s 的请假连续,合计 %(total)s 天,超过 %(threshold)s 天,挂职单位批准即生效,报%(department)s备案。") % values
+    return _("与 %(others)s 的请假连续,合计 %(total)s 天,超过 %(threshold)s 天,须经挂职单位同意后报%(department)s审批。") % values
+
+
+def leave_joined_text(leave: LeaveRequest) -> str:
+    """"与 … 的请假连续,合计 5 天" for a request counted with others; empty otherwise."""
+    if leave.combined_days is None:
+        return ""
+    others = "、".join(period_text(other) for other in leave.joined_requests.order_by("start_date", "pk"))
+    return _("与 %(others)s 的请假连续,合计 %(total)s 天") % {"others": others, "total": days_text(leave.combined_days)}
+
+
+def leave_submitted_text(leave: LeaveRequest, *, threshold: Decimal) -> str:
+    """What the requester reads once the request is made."""
+    values = {"days": days_text(leave.days), "threshold": days_text(threshold), "route": leave.route_text}
+    if leave.combined_days is not None:
+        return _("请假申请已提交(共 %(days)s 天)。%(chain)s") % {**values, "chain": leave_chain_text(_route_of(leave, threshold))}
+    if leave.escalated:
+        return _("请假申请已提交(共 %(days)s 天,超过 %(threshold)s 天),%(route)s。") % values
+    return _("请假申请已提交(共 %(days)s 天),等待挂职单位审批。") % values
 
 
 def _placement_end(placement: Placement) -> dt.date:
@@ -191,26 +346,38 @@ def _tell_requester(leave: LeaveRequest, outcome: str, opinion: str) -> None:
     )
 
 
-def _ask_host(leave: LeaveRequest) -> None:
+def _notes(leave: LeaveRequest) -> str:
+    """What an approver must know at a glance, appended to a message's title."""
+    notes = []
+    if leave.combined_days is not None:
+        notes.append(_("(连续请假合计 %(total)s 天)") % {"total": days_text(leave.combined_days)})
+    return "".join(notes)
+
+
+def _ask_host(leave: LeaveRequest, route: LeaveRoute) -> None:
+    summary = {**_summary(leave), "notes": _notes(leave)}
+    body = _("%(cadre)s 申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary
+    if route.joined:
+        body = _("%(body)s%(chain)s") % {"body": body, "chain": leave_chain_text(route)}
     notify(
         recipients=host_approvers(leave.placement).exclude(pk=leave.requested_by_id),
-        title=_("请审批:%(cadre)s 请假 %(days)s 天") % _summary(leave),
-        body=_("%(cadre)s 申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave),
-        url=_portal_url(leave), topic=leave_topic(leave),
+        title=_("请审批:%(cadre)s 请假 %(days)s 天%(notes)s") % summary,
+        body=body, url=_portal_url(leave), topic=leave_topic(leave),
     )
 
 
 def _ask_department(leave: LeaveRequest, *, filing: bool) -> None:
-    summary = _summary(leave)
+    summary = {**_summary(leave), "notes": _notes(leave)}
     if filing:
-        title = _("请备案:%(cadre)s 请假 %(days)s 天(挂职单位已批准)") % summary
+        title = _("请备案:%(cadre)s 请假 %(days)s 天(挂职单位已批准)%(notes)s") % summary
     else:
-        title = _("请审批:%(cadre)s 请假 %(days)s 天(挂职单位已签署意见)") % summary
+        title = _("请审批:%(cadre)s 请假 %(days)s 天(挂职单位已签署意见)%(notes)s") % summary
+    body = _("%(cadre)s(挂职单位:%(unit)s)申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary
+    if leave.combined_days is not None:
+        body = _("%(body)s%(joined)s。") % {"body": body, "joined": leave_joined_text(leave)}
     notify(
         recipients=department_staff_users([leave.department_id]).exclude(pk=leave.requested_by_id),
-        title=title,
-        body=_("%(cadre)s(挂职单位:%(unit)s)申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary,
-        url=_admin_url(leave), topic=leave_topic(leave),
+        title=title, body=body, url=_admin_url(leave), topic=leave_topic(leave),
     )
 
 
@@ -301,25 +468,27 @@ def leave_request_create(
                    "end": _slot_label(other_period.end, other_period.end_noon, end=True),
                    "status": other.get_status_display()}
             )
-    policy = placement.program.policy
-    days = leave_days_count(period, counting=policy.leave_day_counting)
-    if days <= 0:
+    route = leave_route(placement, period)
+    if route.days <= 0:
         raise LeaveError(_("所选日期均为休息日或节假日,无需请假。"))
-    escalated = days > policy.leave_threshold_days  # D3: "up to the threshold" includes it.
     leave = LeaveRequest.objects.create(
         placement=placement, kind=kind, start_date=start_date, start_afternoon=start_afternoon,
-        end_date=end_date, end_noon=end_noon, days=days, reason=reason, status=S.PENDING_HOST,
-        escalated=escalated, escalation_mode=policy.leave_escalation_mode if escalated else "",
-        department=placement.cadre.managing_department if escalated else None,
+        end_date=end_date, end_noon=end_noon, days=route.days, reason=reason, status=S.PENDING_HOST,
+        escalated=route.escalated, escalation_mode=route.mode, department=route.department,
+        combined_days=route.total_days if route.joined else None,
         requested_by=acting_user, status_changed_at=timezone.now(),
     )
+    # Joined requests are only referred to: an earlier one keeps its route and state.
+    leave.joined_requests.set(route.joined)
     LeaveStep.objects.create(leave=leave, action=LeaveStep.Action.SUBMIT, to_status=S.PENDING_HOST, opinion=reason, actor=acting_user)
     audit_record(
         actor=acting_user, action="leave_submit", target=leave,
-        data={"days": str(days), "escalated": escalated, "mode": leave.escalation_mode,
-              "department": leave.department_id, "threshold": days_text(policy.leave_threshold_days)},
+        data={"days": str(route.days), "escalated": route.escalated, "mode": leave.escalation_mode,
+              "department": leave.department_id, "threshold": days_text(route.threshold),
+              "combined_days": days_text(route.total_days) if route.joined else None,
+              "joined": [other.pk for other in route.joined]},
     )
-    _ask_host(leave)
+    _ask_host(leave, route)
     return leave
 
 
