@@ -69,6 +69,9 @@ class LeaveRequest(models.Model):
     end_noon = models.BooleanField(_("结束日仅上午"), default=False, help_text=_("请假到结束日中午(半天)。"))
     days = models.DecimalField(_("请假天数"), max_digits=5, decimal_places=1)
     reason = models.TextField(_("事由"))
+    # 补假: the leave started before the request was made; the cadre says why it is late.
+    is_backdated = models.BooleanField(_("补假"), default=False, help_text=_("开始日期早于提出申请的日期。"))
+    late_reason = models.TextField(_("补假原因"), blank=True, help_text=_("未能事先请假的原因。"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING_HOST, db_index=True)
     # Routing, fixed when the request is made (a later policy edit applies to later requests, D2).
     escalated = models.BooleanField(_("超过挂职单位审批权限"), default=False)
@@ -111,6 +114,9 @@ class LeaveRequest(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(escalated=True) | Q(department__isnull=False), name="leave_escalated_has_department"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_backdated=False) | ~Q(late_reason=""), name="leave_backdated_has_late_reason"
             ),
             models.CheckConstraint(
                 condition=Q(combined_days__isnull=True) | Q(combined_days__gte=models.F("days")),

@@ -252,11 +252,12 @@ def leave_joined_text(leave: LeaveRequest) -> str:
 def leave_submitted_text(leave: LeaveRequest, *, threshold: Decimal) -> str:
     """What the requester reads once the request is made."""
     values = {"days": days_text(leave.days), "threshold": days_text(threshold), "route": leave.route_text}
+    values["counted"] = (_("补假,共 %(days)s 天") if leave.is_backdated else _("共 %(days)s 天")) % values
     if leave.combined_days is not None:
-        return _("请假申请已提交(共 %(days)s 天)。%(chain)s") % {**values, "chain": leave_chain_text(_route_of(leave, threshold))}
+        return _("请假申请已提交(%(counted)s)。%(chain)s") % {**values, "chain": leave_chain_text(_route_of(leave, threshold))}
     if leave.escalated:
-        return _("请假申请已提交(共 %(days)s 天,超过 %(threshold)s 天),%(route)s。") % values
-    return _("请假申请已提交(共 %(days)s 天),等待挂职单位审批。") % values
+        return _("请假申请已提交(%(counted)s,超过 %(threshold)s 天),%(route)s。") % values
+    return _("请假申请已提交(%(counted)s),等待挂职单位审批。") % values
 
 
 def _placement_end(placement: Placement) -> dt.date:
@@ -349,9 +350,17 @@ def _tell_requester(leave: LeaveRequest, outcome: str, opinion: str) -> None:
 def _notes(leave: LeaveRequest) -> str:
     """What an approver must know at a glance, appended to a message's title."""
     notes = []
+    if leave.is_backdated:
+        notes.append(_("(补假)"))
     if leave.combined_days is not None:
         notes.append(_("(连续请假合计 %(total)s 天)") % {"total": days_text(leave.combined_days)})
     return "".join(notes)
+
+
+def _late_note(leave: LeaveRequest, body: str) -> str:
+    if not leave.is_backdated:
+        return body
+    return _("%(body)s属于补假,补假原因:%(late_reason)s") % {"body": body, "late_reason": leave.late_reason}
 
 
 def _ask_host(leave: LeaveRequest, route: LeaveRoute) -> None:
@@ -359,6 +368,7 @@ def _ask_host(leave: LeaveRequest, route: LeaveRoute) -> None:
     body = _("%(cadre)s 申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary
     if route.joined:
         body = _("%(body)s%(chain)s") % {"body": body, "chain": leave_chain_text(route)}
+    body = _late_note(leave, body)
     notify(
         recipients=host_approvers(leave.placement).exclude(pk=leave.requested_by_id),
         title=_("请审批:%(cadre)s 请假 %(days)s 天%(notes)s") % summary,
@@ -375,6 +385,7 @@ def _ask_department(leave: LeaveRequest, *, filing: bool) -> None:
     body = _("%(cadre)s(挂职单位:%(unit)s)申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary
     if leave.combined_days is not None:
         body = _("%(body)s%(joined)s。") % {"body": body, "joined": leave_joined_text(leave)}
+    body = _late_note(leave, body)
     notify(
         recipients=department_staff_users([leave.department_id]).exclude(pk=leave.requested_by_id),
         title=title, body=body, url=_admin_url(leave), topic=leave_topic(leave),
@@ -423,18 +434,15 @@ def _expect(leave: LeaveRequest, status: str, doing: str) -> None:
         )
 
 
-@transaction.atomic
-def leave_request_create(
+def _request_check(
     *, acting_user, placement: Placement, kind: str, start_date: dt.date, end_date: dt.date,
-    start_afternoon: bool = False, end_noon: bool = False, reason: str,
-) -> LeaveRequest:
-    """The cadre requests leave (R11). Refused with the reason: dates outside the placement,
-    overlap with another request, nothing to count (only rest days), a missing reason."""
-    placement = (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("cadre__user", "cadre__managing_department", "program__policy", "host_post__host_unit")
-        .get(pk=placement.pk)
-    )
+    start_afternoon: bool, end_noon: bool, reason: str, late_reason: str, today: dt.date, lock: bool,
+) -> tuple[Placement, LeavePeriod, LeaveRoute]:
+    """Every refusal of a new request, then its route; writes nothing."""
+    placements = Placement.objects.select_for_update(of=("self",)) if lock else Placement.objects
+    placement = placements.select_related(
+        "cadre__user", "cadre__managing_department", "program__policy", "host_post__host_unit"
+    ).get(pk=placement.pk)
     if acting_user.pk is None or placement.cadre.user_id != acting_user.pk:
         raise DailyAccessDenied(_("只能为本人的挂职安排请假。"))
     if placement.status != Placement.Status.ACTIVE:
@@ -443,24 +451,27 @@ def leave_request_create(
         )
     if kind not in LeaveRequest.Kind.values:
         raise LeaveError(_("未知的假别“%(kind)s”。") % {"kind": kind})
-    reason = (reason or "").strip()
     if not reason:
         raise LeaveError(_("请填写请假事由。"))
     period = LeavePeriod(start_date, end_date, start_afternoon, end_noon)
     _period_check(period)
     placement_end = _placement_end(placement)
+    # 补假 may reach back to the placement's first day, like any request.
     if start_date < placement.actual_start or end_date > placement_end:
         raise LeaveError(
             _("请假日期须在挂职期内(%(start)s 至 %(end)s)。")
             % {"start": placement.actual_start.isoformat(), "end": placement_end.isoformat()}
         )
+    if start_date < today and not late_reason:
+        raise LeaveError(
+            _("开始日期 %(start)s 早于今天(%(today)s),属于补假,请填写补假原因。")
+            % {"start": start_date.isoformat(), "today": today.isoformat()}
+        )
     for other in placement.leave_requests.filter(
         status__in=LeaveRequest.HOLDING_STATUSES, start_date__lte=end_date, end_date__gte=start_date
     ):
-        other_period = LeavePeriod.of(other)
-        if other.status == S.RETURNED and other.actual_return_date:
-            # A returned leave holds only the days up to the return.
-            other_period = returned_period(other)
+        # A returned leave holds only the days up to the return.
+        other_period = _taken_period(other)
         if period.overlaps(other_period):
             raise LeaveError(
                 _("与已有的请假(%(start)s 至 %(end)s,%(status)s)时间重叠。")
@@ -471,9 +482,50 @@ def leave_request_create(
     route = leave_route(placement, period)
     if route.days <= 0:
         raise LeaveError(_("所选日期均为休息日或节假日,无需请假。"))
+    return placement, period, route
+
+
+def leave_request_preview(
+    *, acting_user, placement: Placement, kind: str, start_date: dt.date, end_date: dt.date,
+    start_afternoon: bool = False, end_noon: bool = False, reason: str, late_reason: str = "",
+    today: dt.date | None = None,
+) -> LeaveRoute:
+    """What ``leave_request_create`` would do, without doing it: the same refusals, or the
+    route — so the cadre learns before submitting that the request joins others (D3)."""
+    _placement, _period, route = _request_check(
+        acting_user=acting_user, placement=placement, kind=kind, start_date=start_date, end_date=end_date,
+        start_afternoon=start_afternoon, end_noon=end_noon, reason=(reason or "").strip(),
+        late_reason=(late_reason or "").strip(), today=today or timezone.localdate(), lock=False,
+    )
+    return route
+
+
+@transaction.atomic
+def leave_request_create(
+    *, acting_user, placement: Placement, kind: str, start_date: dt.date, end_date: dt.date,
+    start_afternoon: bool = False, end_noon: bool = False, reason: str, late_reason: str = "",
+    today: dt.date | None = None,
+) -> LeaveRequest:
+    """The cadre requests leave (R11). Refused with the reason: dates outside the placement,
+    overlap with another request, nothing to count (only rest days), a missing reason, or — for
+    a request starting before ``today`` (补假) — a missing reason for the late request.
+
+    Routed with the requests it joins (D3): over the threshold together, it goes on to the
+    managing department; the requests it joins keep their own route and state."""
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    late_reason = (late_reason or "").strip()
+    # The placement row is locked so two requests of one cadre are routed one after the other.
+    placement, period, route = _request_check(
+        acting_user=acting_user, placement=placement, kind=kind, start_date=start_date, end_date=end_date,
+        start_afternoon=start_afternoon, end_noon=end_noon, reason=reason, late_reason=late_reason, today=today,
+        lock=True,
+    )
+    backdated = start_date < today
     leave = LeaveRequest.objects.create(
         placement=placement, kind=kind, start_date=start_date, start_afternoon=start_afternoon,
         end_date=end_date, end_noon=end_noon, days=route.days, reason=reason, status=S.PENDING_HOST,
+        is_backdated=backdated, late_reason=late_reason if backdated else "",
         escalated=route.escalated, escalation_mode=route.mode, department=route.department,
         combined_days=route.total_days if route.joined else None,
         requested_by=acting_user, status_changed_at=timezone.now(),
@@ -486,7 +538,8 @@ def leave_request_create(
         data={"days": str(route.days), "escalated": route.escalated, "mode": leave.escalation_mode,
               "department": leave.department_id, "threshold": days_text(route.threshold),
               "combined_days": days_text(route.total_days) if route.joined else None,
-              "joined": [other.pk for other in route.joined]},
+              "joined": [other.pk for other in route.joined],
+              "backdated": backdated, "late_reason": leave.late_reason},
     )
     _ask_host(leave, route)
     return leave
