@@ -94,7 +94,7 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
     @admin.display(description=gettext_lazy("审批路径"))
     def route(self, obj):
         if obj.is_filing and not obj.filing_acknowledged_at:
-            return _("%(route)s(待备案)") % {"route": obj.route_text}
+            return _("%(route)s（待备案）") % {"route": obj.route_text}
         return obj.route_text
 
     @admin.display(description=gettext_lazy("连续的请假"))

@@ -80,7 +80,7 @@ def leave_seed(today: dt.date | None = None) -> dict:
         leave = L.leave_request_create(
             acting_user=other.cadre.user, placement=other, kind="sick", start_date=day, end_date=day,
             reason="身体不适,到医院就诊。", today=today,
-            late_reason="当天突发身体不适,电话向单位负责同志报告后就医,事后补办请假手续。",  # 补假
+            late_reason="当天突发身体不适，电话向单位负责同志报告后就医，事后补办请假手续。",  # 补假
         )
         L.leave_host_decide(acting_user=approver, leave=leave, approve=True)
         created["leave requests"] += 1

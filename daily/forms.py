@@ -17,7 +17,7 @@ class LeaveRequestForm(forms.Form):
     reason = forms.CharField(label=_("事由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     late_reason = forms.CharField(
         label=_("补假原因"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("开始日期早于今天的请假为补假,须说明未能事先请假的原因。"),
+        help_text=_("开始日期早于今天的请假为补假，须说明未能事先请假的原因。"),
     )
     # Set when the cadre has read that the request joins others (D3) and submits it as it is.
     confirmed = forms.CharField(required=False, widget=forms.HiddenInput)

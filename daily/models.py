@@ -19,7 +19,7 @@ def escalation_route_text(*, mode: str, department: str) -> str:
     approval — the host unit agrees, then the department approves; filing — the host unit's
     approval is final and the department files it."""
     if mode == PolicyFields.EscalationMode.FILING:
-        return gettext("挂职单位批准即生效,报%(department)s备案") % {"department": department}
+        return gettext("挂职单位批准即生效，报%(department)s备案") % {"department": department}
     return gettext("经挂职单位同意后报%(department)s审批") % {"department": department}
 
 
@@ -85,7 +85,7 @@ class LeaveRequest(models.Model):
     # D3: requests with no working half day between them count together against the threshold.
     combined_days = models.DecimalField(
         _("连续请假合计天数"), max_digits=5, decimal_places=1, null=True, blank=True,
-        help_text=_("与前后连续的请假(中间没有工作日)合并计算的天数;不与其他请假连续时为空。"),
+        help_text=_("与前后连续的请假（中间没有工作日）合并计算的天数；不与其他请假连续时为空。"),
     )
     joined_requests = models.ManyToManyField(
         "self", verbose_name=_("连续的请假"), symmetrical=False, blank=True, related_name="joined_by",

@@ -133,8 +133,8 @@ def timeline_events(user, placement) -> list:
         values = {"kind": leave.get_kind_display(), "days": days_text(leave.days), "status": leave.get_status_display(),
                   "start": leave.start_date.isoformat(), "end": leave.end_date.isoformat(), "late_reason": leave.late_reason}
         if leave.is_backdated:
-            title = _("%(kind)s %(days)s 天(补假,%(status)s)") % values
-            detail = _("%(start)s 至 %(end)s;补假原因:%(late_reason)s") % values
+            title = _("%(kind)s %(days)s 天（补假，%(status)s）") % values
+            detail = _("%(start)s 至 %(end)s；补假原因：%(late_reason)s") % values
         else:
             title = _("%(kind)s %(days)s 天(%(status)s)") % values
             detail = _("%(start)s 至 %(end)s") % values

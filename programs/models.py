@@ -104,7 +104,7 @@ class Unit(models.Model):
     # R4: 外挂 sends cadres of the city's comprehensive departments (and county/township leaders).
     is_comprehensive_department = models.BooleanField(
         _("市直综合部门"), default=False,
-        help_text=_("市委、市政府的综合部门(如办公室、组织、宣传、发展改革、财政);其干部可以外挂锻炼。仅适用于市级单位。"),
+        help_text=_("市委、市政府的综合部门（如办公室、组织、宣传、发展改革、财政）；其干部可以外挂锻炼。仅适用于市级单位。"),
     )
     # The facts R6 ranks sending units by.
     tied_to_economy = models.BooleanField(_("与经济工作、民生问题密切相关"), default=False)

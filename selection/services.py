@@ -820,11 +820,11 @@ def objection_record(
         )
     if not selection.notice_start <= received_on <= selection.notice_end:
         raise SelectionError(
-            _("收到日期 %(day)s 不在公示期(%(start)s 至 %(end)s)内。")
+            _("收到日期 %(day)s 不在公示期（%(start)s 至 %(end)s）内。")
             % {"day": _day(received_on), "start": _day(selection.notice_start), "end": _day(selection.notice_end)}
         )
     if received_on > today:
-        raise SelectionError(_("收到日期 %(day)s 晚于今天(%(today)s)。") % {"day": _day(received_on), "today": _day(today)})
+        raise SelectionError(_("收到日期 %(day)s 晚于今天（%(today)s）。") % {"day": _day(received_on), "today": _day(today)})
     if not content.strip():
         raise SelectionError(_("请填写反映内容。"))
     objection = Objection.objects.create(

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='leaverequest',
             name='combined_days',
-            field=models.DecimalField(blank=True, decimal_places=1, help_text='与前后连续的请假(中间没有工作日)合并计算的天数;不与其他请假连续时为空。', max_digits=5, null=True, verbose_name='连续请假合计天数'),
+            field=models.DecimalField(blank=True, decimal_places=1, help_text='与前后连续的请假（中间没有工作日）合并计算的天数；不与其他请假连续时为空。', max_digits=5, null=True, verbose_name='连续请假合计天数'),
         ),
         migrations.AddField(
             model_name='leaverequest',

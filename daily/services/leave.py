@@ -221,12 +221,12 @@ def leave_rule_text(*, policy, department) -> str:
     """The policy's routing rule as the leave form states it (R11, D3)."""
     values = {"threshold": days_text(policy.leave_threshold_days), "department": department.name}
     if policy.leave_escalation_mode == PolicyFields.EscalationMode.FILING:
-        return _("%(threshold)s 天以内(含)由挂职单位审批;超过 %(threshold)s 天的请假挂职单位批准即生效,报%(department)s备案。") % values
-    return _("%(threshold)s 天以内(含)由挂职单位审批;超过 %(threshold)s 天的请假经挂职单位同意后报%(department)s审批。") % values
+        return _("%(threshold)s 天以内（含）由挂职单位审批；超过 %(threshold)s 天的请假挂职单位批准即生效，报%(department)s备案。") % values
+    return _("%(threshold)s 天以内（含）由挂职单位审批；超过 %(threshold)s 天的请假经挂职单位同意后报%(department)s审批。") % values
 
 
 def leave_chain_text(route: LeaveRoute) -> str:
-    """"与 … 的请假连续,合计 5 天,超过 3 天,须经挂职单位同意后报……审批。" — empty when the
+    """"与 … 的请假连续，合计 5 天，超过 3 天，须经挂职单位同意后报……审批。" — empty when the
     request joins nothing."""
     if not route.joined:
         return ""
@@ -235,29 +235,29 @@ def leave_chain_text(route: LeaveRoute) -> str:
         "threshold": days_text(route.threshold), "department": route.department.name if route.department else "",
     }
     if not route.escalated:
-        return _("与 %(others)s 的请假连续,合计 %(total)s 天,未超过 %(threshold)s 天,由挂职单位审批。") % values
+        return _("与 %(others)s 的请假连续，合计 %(total)s 天，未超过 %(threshold)s 天，由挂职单位审批。") % values
     if route.mode == PolicyFields.EscalationMode.FILING:
-        return _("与 %(others)s 的请假连续,合计 %(total)s 天,超过 %(threshold)s 天,挂职单位批准即生效,报%(department)s备案。") % values
-    return _("与 %(others)s 的请假连续,合计 %(total)s 天,超过 %(threshold)s 天,须经挂职单位同意后报%(department)s审批。") % values
+        return _("与 %(others)s 的请假连续，合计 %(total)s 天，超过 %(threshold)s 天，挂职单位批准即生效，报%(department)s备案。") % values
+    return _("与 %(others)s 的请假连续，合计 %(total)s 天，超过 %(threshold)s 天，须经挂职单位同意后报%(department)s审批。") % values
 
 
 def leave_joined_text(leave: LeaveRequest) -> str:
-    """"与 … 的请假连续,合计 5 天" for a request counted with others; empty otherwise."""
+    """"与 … 的请假连续，合计 5 天" for a request counted with others; empty otherwise."""
     if leave.combined_days is None:
         return ""
     others = "、".join(period_text(other) for other in leave.joined_requests.order_by("start_date", "pk"))
-    return _("与 %(others)s 的请假连续,合计 %(total)s 天") % {"others": others, "total": days_text(leave.combined_days)}
+    return _("与 %(others)s 的请假连续，合计 %(total)s 天") % {"others": others, "total": days_text(leave.combined_days)}
 
 
 def leave_submitted_text(leave: LeaveRequest, *, threshold: Decimal) -> str:
     """What the requester reads once the request is made."""
     values = {"days": days_text(leave.days), "threshold": days_text(threshold), "route": leave.route_text}
-    values["counted"] = (_("补假,共 %(days)s 天") if leave.is_backdated else _("共 %(days)s 天")) % values
+    values["counted"] = (_("补假，共 %(days)s 天") if leave.is_backdated else _("共 %(days)s 天")) % values
     if leave.combined_days is not None:
-        return _("请假申请已提交(%(counted)s)。%(chain)s") % {**values, "chain": leave_chain_text(_route_of(leave, threshold))}
+        return _("请假申请已提交（%(counted)s）。%(chain)s") % {**values, "chain": leave_chain_text(_route_of(leave, threshold))}
     if leave.escalated:
-        return _("请假申请已提交(%(counted)s,超过 %(threshold)s 天),%(route)s。") % values
-    return _("请假申请已提交(%(counted)s),等待挂职单位审批。") % values
+        return _("请假申请已提交（%(counted)s，超过 %(threshold)s 天），%(route)s。") % values
+    return _("请假申请已提交（%(counted)s），等待挂职单位审批。") % values
 
 
 def _placement_end(placement: Placement) -> dt.date:
@@ -351,16 +351,16 @@ def _notes(leave: LeaveRequest) -> str:
     """What an approver must know at a glance, appended to a message's title."""
     notes = []
     if leave.is_backdated:
-        notes.append(_("(补假)"))
+        notes.append(_("（补假）"))
     if leave.combined_days is not None:
-        notes.append(_("(连续请假合计 %(total)s 天)") % {"total": days_text(leave.combined_days)})
+        notes.append(_("（连续请假合计 %(total)s 天）") % {"total": days_text(leave.combined_days)})
     return "".join(notes)
 
 
 def _late_note(leave: LeaveRequest, body: str) -> str:
     if not leave.is_backdated:
         return body
-    return _("%(body)s属于补假,补假原因:%(late_reason)s") % {"body": body, "late_reason": leave.late_reason}
+    return _("%(body)s属于补假，补假原因：%(late_reason)s") % {"body": body, "late_reason": leave.late_reason}
 
 
 def _ask_host(leave: LeaveRequest, route: LeaveRoute) -> None:
@@ -464,7 +464,7 @@ def _request_check(
         )
     if start_date < today and not late_reason:
         raise LeaveError(
-            _("开始日期 %(start)s 早于今天(%(today)s),属于补假,请填写补假原因。")
+            _("开始日期 %(start)s 早于今天（%(today)s），属于补假，请填写补假原因。")
             % {"start": start_date.isoformat(), "today": today.isoformat()}
         )
     for other in placement.leave_requests.filter(

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='unit',
             name='is_comprehensive_department',
-            field=models.BooleanField(default=False, help_text='市委、市政府的综合部门(如办公室、组织、宣传、发展改革、财政);其干部可以外挂锻炼。仅适用于市级单位。', verbose_name='市直综合部门'),
+            field=models.BooleanField(default=False, help_text='市委、市政府的综合部门（如办公室、组织、宣传、发展改革、财政）；其干部可以外挂锻炼。仅适用于市级单位。', verbose_name='市直综合部门'),
         ),
         migrations.AddConstraint(
             model_name='unit',

@@ -19,7 +19,7 @@ from tests.daily.conftest import FRI, MON, request_leave
 pytestmark = pytest.mark.django_db
 D = dt.date
 WEDNESDAY = D(2026, 6, 10)
-LATE = "突发高烧,当天电话向镇党委书记请假,事后补办手续。"
+LATE = "突发高烧，当天电话向镇党委书记请假，事后补办手续。"
 
 
 def travel(day: dt.date):
@@ -27,7 +27,7 @@ def travel(day: dt.date):
 
 
 def test_R11_a_request_starting_before_today_needs_a_late_reason_and_writes_nothing_without(world):
-    with pytest.raises(LeaveError, match=re.escape("开始日期 2026-06-08 早于今天(2026-06-10),属于补假,请填写补假原因。")):
+    with pytest.raises(LeaveError, match=re.escape("开始日期 2026-06-08 早于今天（2026-06-10），属于补假，请填写补假原因。")):
         request_leave(world, MON, today=WEDNESDAY)
     with pytest.raises(LeaveError, match="请填写补假原因"):
         request_leave(world, MON, today=WEDNESDAY, late_reason="   ")
@@ -42,8 +42,8 @@ def test_R11_a_backdated_request_is_marked_and_keeps_its_late_reason(world):
     assert audit.data["backdated"] is True and audit.data["late_reason"] == LATE
     # The approver reads it in the title and the body.
     notification = Notification.objects.get(recipient__username="hostunit")
-    assert notification.title == "请审批:李明 请假 2 天(补假)"
-    assert f"属于补假,补假原因:{LATE}" in notification.body
+    assert notification.title == "请审批:李明 请假 2 天（补假）"
+    assert f"属于补假，补假原因：{LATE}" in notification.body
 
 
 def test_R11_a_request_starting_today_or_later_is_not_backdated(world):
@@ -66,8 +66,8 @@ def test_R11_the_department_is_told_a_backdated_request_is_late(world):
     leave = request_leave(world, MON, FRI, today=WEDNESDAY, late_reason=LATE)
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True)
     notification = Notification.objects.get(recipient__username="countystaff")
-    assert notification.title == "请审批:李明 请假 5 天(挂职单位已签署意见)(补假)"
-    assert f"补假原因:{LATE}" in notification.body
+    assert notification.title == "请审批:李明 请假 5 天(挂职单位已签署意见)（补假）"
+    assert f"补假原因：{LATE}" in notification.body
 
 
 def test_R11_a_backdated_request_needs_its_reason_in_the_database_too(world):
@@ -81,7 +81,7 @@ def test_R11_backdated_shows_in_the_placements_timeline(world):
     request_leave(world, FRI, today=WEDNESDAY)
     events = [e for e in timeline_for(world.users["hostunit"], world.placement) if e.category == "请销假"]
     titles = {e.date: e.title for e in events}
-    assert titles[MON] == "事假 1 天(补假,待挂职单位审批)"
+    assert titles[MON] == "事假 1 天（补假，待挂职单位审批）"
     assert titles[FRI] == "事假 1 天(待挂职单位审批)"
     assert LATE in next(e.detail for e in events if e.date == MON)
 
@@ -98,7 +98,7 @@ def test_R11_the_cadre_is_asked_for_the_late_reason_in_the_portal(client, world)
             "kind": "sick", "start_date": "2026-06-08", "end_date": "2026-06-08", "reason": "发烧就医",
         })
         assert response.status_code == 200
-        assert "开始日期 2026-06-08 早于今天(2026-06-10),属于补假,请填写补假原因。" in response.content.decode()
+        assert "开始日期 2026-06-08 早于今天（2026-06-10），属于补假，请填写补假原因。" in response.content.decode()
         assert not LeaveRequest.objects.exists()
         response = client.post(reverse("daily:leave_create"), {
             "kind": "sick", "start_date": "2026-06-08", "end_date": "2026-06-08", "reason": "发烧就医",
@@ -106,7 +106,7 @@ def test_R11_the_cadre_is_asked_for_the_late_reason_in_the_portal(client, world)
         }, follow=True)
     leave = LeaveRequest.objects.get()
     assert leave.is_backdated and leave.late_reason == LATE
-    assert "请假申请已提交(补假,共 1 天),等待挂职单位审批。" in response.content.decode()
+    assert "请假申请已提交（补假，共 1 天），等待挂职单位审批。" in response.content.decode()
 
 
 def test_R11_approvers_see_backdated_in_the_portal_list_and_detail(client, world):

@@ -50,14 +50,14 @@ def test_R11_three_days_and_two_adjacent_days_over_a_weekend_count_five_and_esca
     audit = AuditLog.objects.get(action="leave_submit", target_id=str(second.pk))
     assert audit.data["combined_days"] == "5" and audit.data["joined"] == [first.pk] and audit.data["escalated"] is True
     # The approver is told why a two-day request goes on to the department.
-    assert "请审批:李明 请假 2 天(连续请假合计 5 天)" in titles("hostunit")
+    assert "请审批:李明 请假 2 天（连续请假合计 5 天）" in titles("hostunit")
     body = Notification.objects.get(recipient__username="hostunit", title__contains="合计 5 天").body
-    assert "与 2026-06-10 至 2026-06-12 的请假连续,合计 5 天,超过 3 天,须经挂职单位同意后报泽州县委组织部审批。" in body
+    assert "与 2026-06-10 至 2026-06-12 的请假连续，合计 5 天，超过 3 天，须经挂职单位同意后报泽州县委组织部审批。" in body
     # …and it goes there.
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=second, approve=True)
     second.refresh_from_db()
     assert second.status == S.PENDING_DEPARTMENT
-    assert titles("countystaff") == ["请审批:李明 请假 2 天(挂职单位已签署意见)(连续请假合计 5 天)"]
+    assert titles("countystaff") == ["请审批:李明 请假 2 天(挂职单位已签署意见)（连续请假合计 5 天）"]
 
 
 def test_R11_an_approved_earlier_request_is_not_reopened(world):
@@ -163,11 +163,11 @@ def test_R11_filing_mode_joined_request_is_filed_after_the_host_units_approval(w
     second = request_leave(world, D(2026, 6, 15), D(2026, 6, 16))
     assert second.is_filing and second.combined_days == 5
     body = Notification.objects.get(recipient__username="hostunit", title__contains="合计 5 天").body
-    assert "合计 5 天,超过 3 天,挂职单位批准即生效,报泽州县委组织部备案。" in body
+    assert "合计 5 天，超过 3 天，挂职单位批准即生效，报泽州县委组织部备案。" in body
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=second, approve=True)
     second.refresh_from_db()
     assert second.status == S.APPROVED and second.awaits_filing_acknowledgement
-    assert titles("countystaff") == ["请备案:李明 请假 2 天(挂职单位已批准)(连续请假合计 5 天)"]
+    assert titles("countystaff") == ["请备案:李明 请假 2 天(挂职单位已批准)（连续请假合计 5 天）"]
     assert [s.action for s in second.steps.all()] == [LeaveStep.Action.SUBMIT, LeaveStep.Action.HOST_APPROVE]
 
 
@@ -178,3 +178,22 @@ def test_D3_the_chain_helper_reads_half_day_slots(world):
     assert L.leave_chain(world.placement, LeavePeriod(D(2026, 6, 11), D(2026, 6, 11))) == []
     route = L.leave_route(world.placement, LeavePeriod(D(2026, 6, 10), D(2026, 6, 12), start_afternoon=True))
     assert (route.days, route.total_days, route.escalated) == (Decimal("2.5"), Decimal("5"), True)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_R11_two_adjacent_requests_at_the_same_moment_still_count_together(transactional_world):
+    """The placement row is locked while a request is routed, so the second of two adjacent
+    requests made at once sees the first: splitting leave across two tabs avoids nothing."""
+    from tests.threads import race
+
+    w = transactional_world
+    results = race([
+        lambda: request_leave(w, D(2026, 6, 10), D(2026, 6, 12)),
+        lambda: request_leave(w, D(2026, 6, 15), D(2026, 6, 16)),
+    ])
+    assert all(isinstance(result, LeaveRequest) for result in results), results
+    joined = LeaveRequest.objects.filter(combined_days__isnull=False)
+    assert joined.count() == 1
+    later = joined.get()
+    assert later.combined_days == 5 and later.escalated and later.joined_requests.count() == 1

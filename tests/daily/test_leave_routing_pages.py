@@ -15,8 +15,8 @@ from tests.daily.conftest import FRI, MON, request_leave
 
 pytestmark = pytest.mark.django_db
 D = dt.date
-APPROVAL_RULE = "3 天以内(含)由挂职单位审批;超过 3 天的请假经挂职单位同意后报泽州县委组织部审批。"
-FILING_RULE = "3 天以内(含)由挂职单位审批;超过 3 天的请假挂职单位批准即生效,报泽州县委组织部备案。"
+APPROVAL_RULE = "3 天以内（含）由挂职单位审批；超过 3 天的请假经挂职单位同意后报泽州县委组织部审批。"
+FILING_RULE = "3 天以内（含）由挂职单位审批；超过 3 天的请假挂职单位批准即生效，报泽州县委组织部备案。"
 DOUBLED = ("报泽州县委组织部报组织部", "报泽州县委组织部(报组织部")
 
 
@@ -45,8 +45,8 @@ def test_R11_the_leave_form_states_the_rule_with_one_bao(client, world, mode, ru
 
 
 @pytest.mark.parametrize("mode, message", [
-    ("approval", "请假申请已提交(共 4.5 天,超过 3 天),经挂职单位同意后报泽州县委组织部审批。"),
-    ("filing", "请假申请已提交(共 4.5 天,超过 3 天),挂职单位批准即生效,报泽州县委组织部备案。"),
+    ("approval", "请假申请已提交（共 4.5 天，超过 3 天），经挂职单位同意后报泽州县委组织部审批。"),
+    ("filing", "请假申请已提交（共 4.5 天，超过 3 天），挂职单位批准即生效，报泽州县委组织部备案。"),
 ])
 def test_R11_the_submitted_message_says_where_the_request_goes(client, world, mode, message):
     if mode == "filing":
@@ -61,8 +61,8 @@ def test_R11_the_submitted_message_says_where_the_request_goes(client, world, mo
 
 
 @pytest.mark.parametrize("mode, route", [
-    ("approval", "超过挂职单位审批权限:经挂职单位同意后报泽州县委组织部审批"),
-    ("filing", "超过挂职单位审批权限:挂职单位批准即生效,报泽州县委组织部备案"),
+    ("approval", "超过挂职单位审批权限：经挂职单位同意后报泽州县委组织部审批"),
+    ("filing", "超过挂职单位审批权限：挂职单位批准即生效，报泽州县委组织部备案"),
 ])
 def test_R11_the_detail_and_list_pages_say_the_route_with_one_bao(client, world, mode, route):
     if mode == "filing":
@@ -72,7 +72,7 @@ def test_R11_the_detail_and_list_pages_say_the_route_with_one_bao(client, world,
     detail = client.get(reverse("daily:leave_detail", args=[leave.pk])).content.decode()
     assert route in detail and no_doubled(detail)
     listed = client.get(reverse("daily:leave_list")).content.decode()
-    assert route.split(":")[1] in listed and no_doubled(listed)
+    assert route.split("：")[1] in listed and no_doubled(listed)
 
 
 def test_R11_the_admin_says_the_route_with_the_department(client, world):
@@ -83,7 +83,7 @@ def test_R11_the_admin_says_the_route_with_the_department(client, world):
     client.force_login(world.users["countystaff"])
     page = client.get(reverse("admin:daily_leaverequest_changelist")).content.decode()
     assert "经挂职单位同意后报泽州县委组织部审批" in page
-    assert "挂职单位批准即生效,报泽州县委组织部备案(待备案)" in page
+    assert "挂职单位批准即生效，报泽州县委组织部备案（待备案）" in page
     assert no_doubled(page)
     assert approval.pk
 
@@ -99,7 +99,7 @@ def test_R11_the_cadre_is_told_before_submitting_that_the_request_joins_another(
         page = client.post(reverse("daily:leave_create"), form)
         assert page.status_code == 200
         text = page.content.decode()
-        assert "与 2026-06-10 至 2026-06-12 的请假连续,合计 5 天,超过 3 天,须经挂职单位同意后报泽州县委组织部审批。" in text
+        assert "与 2026-06-10 至 2026-06-12 的请假连续，合计 5 天，超过 3 天，须经挂职单位同意后报泽州县委组织部审批。" in text
         assert "确认提交" in text and LeaveRequest.objects.count() == 1
         # Another period needs its own confirmation.
         token = page.context["form"]["confirmed"].value()
@@ -108,7 +108,7 @@ def test_R11_the_cadre_is_told_before_submitting_that_the_request_joins_another(
         response = client.post(reverse("daily:leave_create"), {**form, "confirmed": token}, follow=True)
     second = LeaveRequest.objects.exclude(pk=first.pk).get()
     assert second.escalated and second.combined_days == 5
-    assert ("请假申请已提交(共 2 天)。与 2026-06-10 至 2026-06-12 的请假连续,合计 5 天,超过 3 天,"
+    assert ("请假申请已提交（共 2 天）。与 2026-06-10 至 2026-06-12 的请假连续，合计 5 天，超过 3 天，"
             "须经挂职单位同意后报泽州县委组织部审批。") in response.content.decode()
 
 
@@ -127,12 +127,12 @@ def test_R11_approvers_see_the_joined_requests_on_the_request(client, world):
     second = request_leave(world, D(2026, 6, 15), D(2026, 6, 16))
     client.force_login(world.users["hostunit"])
     detail = client.get(reverse("daily:leave_detail", args=[second.pk])).content.decode()
-    assert "与 2026-06-10 至 2026-06-12 的请假连续,合计 5 天" in detail
-    assert "(连续请假合计 5 天)" in client.get(reverse("daily:leave_list")).content.decode()
+    assert "与 2026-06-10 至 2026-06-12 的请假连续，合计 5 天" in detail
+    assert "（连续请假合计 5 天）" in client.get(reverse("daily:leave_list")).content.decode()
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=second, approve=True)
     client.force_login(world.users["countystaff"])
     page = client.get(reverse("admin:daily_leaverequest_change", args=[second.pk])).content.decode()
-    assert "与 2026-06-10 至 2026-06-12 的请假连续,合计 5 天" in page
+    assert "与 2026-06-10 至 2026-06-12 的请假连续，合计 5 天" in page
     body = Notification.objects.get(recipient__username="countystaff").body
-    assert "与 2026-06-10 至 2026-06-12 的请假连续,合计 5 天。" in body
+    assert "与 2026-06-10 至 2026-06-12 的请假连续，合计 5 天。" in body
     assert first.pk

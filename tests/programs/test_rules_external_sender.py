@@ -18,7 +18,7 @@ from tests.programs.test_exports import export_url, records, sheet_of
 from tests.programs.test_imports import importer, run_import, workbook
 
 L, K, R = Unit.Level, Unit.Kind, Cadre.Rank
-RULE = "“外挂”只选派市直综合部门的干部或县、乡(镇)领导干部"
+RULE = "“外挂”只选派市直综合部门的干部或县、乡（镇）领导干部"
 SHANGHAI = Unit(name="上海市浦东新区发改委", level=L.COUNTY, kind=K.PARTY_GOVERNMENT, region="上海市浦东新区", is_external=True)
 
 
@@ -51,7 +51,7 @@ def test_R4_external_from_a_city_department_that_is_not_comprehensive_is_refused
         check(cadre(sender("晋城市住房和城乡建设局", L.CITY), R.COUNTY_DEPUTY, name="赵磊"))
     message = str(excinfo.value)
     assert message == (
-        f"挂职方式与干部不符:{RULE};干部“赵磊”的派出单位“晋城市住房和城乡建设局”为市级单位,不是市直综合部门。"
+        f"挂职方式与干部不符：{RULE}；干部“赵磊”的派出单位“晋城市住房和城乡建设局”为市级单位，不是市直综合部门。"
     )
     assert "R4" not in message
 
@@ -64,12 +64,12 @@ def test_R4_external_from_a_county_or_township_cadre_without_a_leadership_post_i
         check(cadre(sender(unit_name, level, kind), R.TOWNSHIP_DEPUTY, leadership=False, name="孙悦"))
     level_word = "县级" if level == L.COUNTY else "乡镇/街道级"
     assert str(excinfo.value) == (
-        f"挂职方式与干部不符:{RULE};派出单位“{unit_name}”为{level_word}单位,干部“孙悦”为副乡科级,未任领导职务,不是县乡领导干部。"
+        f"挂职方式与干部不符：{RULE}；派出单位“{unit_name}”为{level_word}单位，干部“孙悦”为副乡科级，未任领导职务，不是县乡领导干部。"
     )
 
 
 def test_R4_external_from_a_county_general_cadre_is_refused_even_if_marked_leadership():
-    with pytest.raises(DirectionRuleViolation, match="干部“孙悦”为一般干部,不是县乡领导干部"):
+    with pytest.raises(DirectionRuleViolation, match="干部“孙悦”为一般干部，不是县乡领导干部"):
         check(cadre(sender("泽州县发展和改革局", L.COUNTY), R.GENERAL, leadership=True, name="孙悦"))
 
 
@@ -149,7 +149,7 @@ def test_R4_the_admin_placement_form_shows_the_sending_side_refusal(client, worl
     response = client.post(url("placement", "add"), {"cadre": who.pk, "host_post": post.pk, **PLACEMENT_INLINES})
     assert response.status_code == 200
     errors = " ".join(response.context["adminform"].form.non_field_errors())
-    assert "干部“吴昊”为一般干部,未任领导职务,不是县乡领导干部" in errors
+    assert "干部“吴昊”为一般干部，未任领导职务，不是县乡领导干部" in errors
     assert not Placement.objects.filter(cadre=who).exists()
 
 

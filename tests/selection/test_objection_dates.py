@@ -27,7 +27,7 @@ def record(scene, received_on, *, today):
                          ids=["before-the-start", "after-the-end"])
 def test_R7_an_objection_outside_the_notice_period_is_refused_with_the_dates(scene, received_on):
     in_notice(scene)
-    message = f"收到日期 {received_on.year}年{received_on.month}月{received_on.day}日 不在公示期(2027年2月1日 至 2027年2月5日)内。"
+    message = f"收到日期 {received_on.year}年{received_on.month}月{received_on.day}日 不在公示期（2027年2月1日 至 2027年2月5日）内。"
     with pytest.raises(SelectionError, match=re.escape(message)):
         record(scene, received_on, today=AFTER_NOTICE)
     assert not Objection.objects.exists() and not AuditLog.objects.filter(action="objection_record").exists()
@@ -35,7 +35,7 @@ def test_R7_an_objection_outside_the_notice_period_is_refused_with_the_dates(sce
 
 def test_R7_an_objection_cannot_be_received_in_the_future(scene):
     in_notice(scene)
-    with pytest.raises(SelectionError, match=re.escape("收到日期 2027年2月4日 晚于今天(2027年2月3日)。")):
+    with pytest.raises(SelectionError, match=re.escape("收到日期 2027年2月4日 晚于今天（2027年2月3日）。")):
         record(scene, dt.date(2027, 2, 4), today=dt.date(2027, 2, 3))
     assert not Objection.objects.exists()
 
@@ -71,5 +71,5 @@ def test_R7_the_admin_inline_refuses_a_future_objection(client, scene, monkeypat
         "objections-0-received_on": "2027-02-03", "objections-0-content": "反映问题",
     })
     response = client.post(url("selection", "change", scene.selection.pk), data)
-    assert "收到日期 2027年2月3日 晚于今天(2027年2月2日)。" in response.content.decode()
+    assert "收到日期 2027年2月3日 晚于今天（2027年2月2日）。" in response.content.decode()
     assert not Objection.objects.exists()
