@@ -5,8 +5,11 @@ Routing is fixed when the request is made from the program's policy: up to
 ``leave_threshold_days`` (inclusive, D3) the host unit's approver decides; over it, after the
 host unit's opinion, the request goes to the cadre's managing department (D1) — to approve
 (``approval``, 晋城) or, in ``filing`` mode (安丘), the host unit's approval is final and the
-department acknowledges the filing. Each step is a ``LeaveStep`` row and an audit row; the
-person who must act next is notified, and the requester hears only the final outcome.
+department acknowledges the filing. A request is counted together with the requests it joins
+(no working half day between them, D3), so splitting leave does not avoid the department; one
+starting before the day it is made is 补假 and says why it is late. Each step is a
+``LeaveStep`` row and an audit row; the person who must act next is notified, and the requester
+hears only the final outcome.
 """
 
 import datetime as dt
@@ -23,7 +26,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.notifications import notifications_close_topic, notify
 from programs.calendar import _is_working, _overrides
-from programs.models import Placement, PolicyFields, RoleAssignment
+from programs.models import OrgDepartment, Placement, PolicyFields, RoleAssignment
 from programs.roles import user_scope
 from programs.selectors import department_staff_users, unit_role_users
 
@@ -180,7 +183,7 @@ class LeaveRoute:
     threshold: Decimal = Decimal(0)
     escalated: bool = False
     mode: str = ""
-    department: object = None
+    department: OrgDepartment | None = None
 
 
 def leave_route(placement: Placement, period: LeavePeriod, *, exclude: LeaveRequest | None = None) -> LeaveRoute:
