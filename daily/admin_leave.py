@@ -66,11 +66,11 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
     scope_selector = staticmethod(selectors.leave_requests_visible_to)
     scope_select_related = ("placement__cadre", "placement__host_post__host_unit")
     list_display = [
-        "cadre", "host_unit", "kind", "start_date", "end_date", "days", "status", "route", "department",
+        "cadre", "host_unit", "kind", "start_date", "end_date", "days", "is_backdated", "status", "route", "department",
         "return_state", "created_at",
     ]
     list_filter = [
-        AwaitingMeFilter, OverdueFilter, "status", "escalated", "escalation_mode", "kind",
+        AwaitingMeFilter, OverdueFilter, "status", "is_backdated", "escalated", "escalation_mode", "kind",
         ("placement__program", ScopedRelatedFilter), ("placement__host_post__host_unit", ScopedRelatedFilter),
     ]
     list_select_related = ["department"]
@@ -80,24 +80,26 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
     inlines = [LeaveStepInline]
     actions = ["action_department_approve", "action_department_reject", "action_filing_acknowledge"]
     fieldsets = [
-        (None, {"fields": ["placement", "kind", "reason", "status"]}),
+        (None, {"fields": ["placement", "kind", "reason", "is_backdated", "late_reason", "status"]}),
         (gettext_lazy("时间(D3:半天计 0.5 天)"), {"fields": [
             "start_date", "start_afternoon", "end_date", "end_noon", "days", "actual_return_date",
             "actual_return_afternoon", "actual_days",
         ]}),
         (gettext_lazy("审批路径(R11)"), {"fields": [
-            "escalated", "escalation_mode", "department", "filing_acknowledged_at", "requested_by", "created_at",
-            "decided_at",
+            "escalated", "escalation_mode", "department", "combined_days", "joined", "filing_acknowledged_at",
+            "requested_by", "created_at", "decided_at",
         ]}),
     ]
 
     @admin.display(description=gettext_lazy("审批路径"))
     def route(self, obj):
-        if not obj.escalated:
-            return _("挂职单位审批")
-        if obj.is_filing:
-            return _("挂职单位审批,报组织部备案") + ("" if obj.filing_acknowledged_at else _("(待备案)"))
-        return _("挂职单位签署意见,报组织部审批")
+        if obj.is_filing and not obj.filing_acknowledged_at:
+            return _("%(route)s（待备案）") % {"route": obj.route_text}
+        return obj.route_text
+
+    @admin.display(description=gettext_lazy("连续的请假"))
+    def joined(self, obj):
+        return leave_services.leave_joined_text(obj) or "—"
 
     @admin.display(description=gettext_lazy("销假情况"))
     def return_state(self, obj):
@@ -109,7 +111,7 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
         return "—"
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in LeaveRequest._meta.fields]
+        return [field.name for field in LeaveRequest._meta.fields] + ["joined"]
 
     def has_add_permission(self, request):
         return False  # the cadre requests leave in the portal

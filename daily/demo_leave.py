@@ -53,7 +53,7 @@ def leave_seed(today: dt.date | None = None) -> dict:
     end = add_working_days(start, 2)
     returned = L.leave_request_create(
         acting_user=cadre_user, placement=placement, kind="personal", start_date=start, end_date=end,
-        reason="回原单位交接未完成的项目材料。",
+        reason="回原单位交接未完成的项目材料。", today=start - dt.timedelta(days=3),  # asked for in advance
     )
     L.leave_host_decide(acting_user=host, leave=returned, approve=True, opinion="同意,请安排好分管工作。")
     L.leave_return_report(acting_user=cadre_user, leave=returned, actual_return_date=end + dt.timedelta(days=1), today=today)
@@ -79,7 +79,8 @@ def leave_seed(today: dt.date | None = None) -> dict:
             continue
         leave = L.leave_request_create(
             acting_user=other.cadre.user, placement=other, kind="sick", start_date=day, end_date=day,
-            reason="身体不适,到医院就诊。",
+            reason="身体不适,到医院就诊。", today=today,
+            late_reason="当天突发身体不适，电话向单位负责同志报告后就医，事后补办请假手续。",  # 补假
         )
         L.leave_host_decide(acting_user=approver, leave=leave, approve=True)
         created["leave requests"] += 1

@@ -25,10 +25,12 @@ class LeaveRequestFilter(django_filters.FilterSet):
                                            widget=django_filters.widgets.forms.CheckboxInput)
     overdue = django_filters.BooleanFilter(label=_("只看超期未销假"), method="filter_overdue",
                                            widget=django_filters.widgets.forms.CheckboxInput)
+    backdated = django_filters.BooleanFilter(label=_("只看补假"), method="filter_backdated",
+                                             widget=django_filters.widgets.forms.CheckboxInput)
 
     class Meta:
         model = LeaveRequest
-        fields = ["placement", "status", "kind", "name", "start_from", "start_until", "waiting", "overdue"]
+        fields = ["placement", "status", "kind", "name", "start_from", "start_until", "waiting", "overdue", "backdated"]
 
     def filter_waiting(self, queryset, name, value):
         if not value:
@@ -37,3 +39,6 @@ class LeaveRequestFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return leave_requests_overdue(queryset, timezone.localdate()) if value else queryset
+
+    def filter_backdated(self, queryset, name, value):
+        return queryset.filter(is_backdated=True) if value else queryset

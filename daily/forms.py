@@ -15,6 +15,12 @@ class LeaveRequestForm(forms.Form):
     end_date = forms.DateField(label=_("结束日期"), widget=DATE)
     end_noon = forms.BooleanField(label=_("结束日到中午止(半天)"), required=False)
     reason = forms.CharField(label=_("事由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    late_reason = forms.CharField(
+        label=_("补假原因"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("开始日期早于今天的请假为补假，须说明未能事先请假的原因。"),
+    )
+    # Set when the cadre has read that the request joins others (D3) and submits it as it is.
+    confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -22,6 +28,14 @@ class LeaveRequestForm(forms.Form):
         if start and end and end < start:
             self.add_error("end_date", _("结束日期不能早于开始日期。"))
         return data
+
+    def period_key(self) -> str:
+        """The period as the confirmation names it: a changed period needs confirming again."""
+        data = self.cleaned_data
+        return "{}{}-{}{}".format(
+            data["start_date"].isoformat(), "pm" if data["start_afternoon"] else "am",
+            data["end_date"].isoformat(), "am" if data["end_noon"] else "pm",
+        )
 
 
 class LeaveDecisionForm(forms.Form):

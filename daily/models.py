@@ -8,9 +8,19 @@ step leaves a ``LeaveStep`` row (who, when, opinion) and an audit row.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import OrgDepartment, Placement, PolicyFields
+
+
+def escalation_route_text(*, mode: str, department: str) -> str:
+    """How leave over the threshold goes on (R11, D3), as every page and message says it:
+    approval — the host unit agrees, then the department approves; filing — the host unit's
+    approval is final and the department files it."""
+    if mode == PolicyFields.EscalationMode.FILING:
+        return gettext("挂职单位批准即生效，报%(department)s备案") % {"department": department}
+    return gettext("经挂职单位同意后报%(department)s审批") % {"department": department}
 
 
 class LeaveRequest(models.Model):
@@ -59,6 +69,9 @@ class LeaveRequest(models.Model):
     end_noon = models.BooleanField(_("结束日仅上午"), default=False, help_text=_("请假到结束日中午(半天)。"))
     days = models.DecimalField(_("请假天数"), max_digits=5, decimal_places=1)
     reason = models.TextField(_("事由"))
+    # 补假: the leave started before the request was made; the cadre says why it is late.
+    is_backdated = models.BooleanField(_("补假"), default=False, help_text=_("开始日期早于提出申请的日期。"))
+    late_reason = models.TextField(_("补假原因"), blank=True, help_text=_("未能事先请假的原因。"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING_HOST, db_index=True)
     # Routing, fixed when the request is made (a later policy edit applies to later requests, D2).
     escalated = models.BooleanField(_("超过挂职单位审批权限"), default=False)
@@ -68,6 +81,15 @@ class LeaveRequest(models.Model):
     department = models.ForeignKey(
         OrgDepartment, verbose_name=_("审批/备案组织部"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text=_("对该干部有管理权限的组织部(D1)。"),
+    )
+    # D3: requests with no working half day between them count together against the threshold.
+    combined_days = models.DecimalField(
+        _("连续请假合计天数"), max_digits=5, decimal_places=1, null=True, blank=True,
+        help_text=_("与前后连续的请假（中间没有工作日）合并计算的天数；不与其他请假连续时为空。"),
+    )
+    joined_requests = models.ManyToManyField(
+        "self", verbose_name=_("连续的请假"), symmetrical=False, blank=True, related_name="joined_by",
+        help_text=_("提出申请时与本次请假连续、合并计算天数的请假。"),
     )
     filing_acknowledged_at = models.DateTimeField(_("组织部备案时间"), null=True, blank=True)
     actual_return_date = models.DateField(_("实际返岗日期"), null=True, blank=True)
@@ -93,6 +115,13 @@ class LeaveRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(escalated=True) | Q(department__isnull=False), name="leave_escalated_has_department"
             ),
+            models.CheckConstraint(
+                condition=Q(is_backdated=False) | ~Q(late_reason=""), name="leave_backdated_has_late_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(combined_days__isnull=True) | Q(combined_days__gte=models.F("days")),
+                name="leave_combined_days_include_own",
+            ),
         ]
         indexes = [models.Index(fields=["placement", "start_date"])]
 
@@ -101,6 +130,13 @@ class LeaveRequest(models.Model):
             "cadre": self.placement.cadre.name, "kind": self.get_kind_display(),
             "start": self.start_date.isoformat(), "end": self.end_date.isoformat(),
         }
+
+    @property
+    def route_text(self) -> str:
+        """Who decides, fixed when the request was made."""
+        if not self.escalated:
+            return gettext("挂职单位审批")
+        return escalation_route_text(mode=self.escalation_mode, department=self.department.name)
 
     @property
     def is_filing(self) -> bool:

@@ -130,11 +130,16 @@ def timeline_events(user, placement) -> list:
     }
     events = []
     for leave in leave_requests_visible_to(user).filter(placement=placement).order_by("-start_date")[:200]:
+        values = {"kind": leave.get_kind_display(), "days": days_text(leave.days), "status": leave.get_status_display(),
+                  "start": leave.start_date.isoformat(), "end": leave.end_date.isoformat(), "late_reason": leave.late_reason}
+        if leave.is_backdated:
+            title = _("%(kind)s %(days)s 天（补假，%(status)s）") % values
+            detail = _("%(start)s 至 %(end)s；补假原因：%(late_reason)s") % values
+        else:
+            title = _("%(kind)s %(days)s 天(%(status)s)") % values
+            detail = _("%(start)s 至 %(end)s") % values
         events.append(TimelineEvent(
-            date=leave.start_date, category=_("请销假"),
-            title=_("%(kind)s %(days)s 天(%(status)s)") % {
-                "kind": leave.get_kind_display(), "days": days_text(leave.days), "status": leave.get_status_display()},
-            detail=_("%(start)s 至 %(end)s") % {"start": leave.start_date.isoformat(), "end": leave.end_date.isoformat()},
+            date=leave.start_date, category=_("请销假"), title=title, detail=detail,
             url=reverse("daily:leave_detail", kwargs={"pk": leave.pk}), tone=tones.get(leave.status, ""),
         ))
     return events

@@ -72,31 +72,40 @@ def leave_create(request):
         raise PermissionDenied(_("只有挂职干部本人可以请假。"))
     placement = _active_placement_of(scope)
     form = LeaveRequestForm(request.POST or None)
+    chain_notice = ""
     if placement is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        values = {
+            "acting_user": request.user, "placement": placement, "kind": data["kind"], "start_date": data["start_date"],
+            "start_afternoon": data["start_afternoon"], "end_date": data["end_date"], "end_noon": data["end_noon"],
+            "reason": data["reason"], "late_reason": data["late_reason"],
+        }
+        period_key = form.period_key()
         try:
-            leave = leave_services.leave_request_create(
-                acting_user=request.user, placement=placement, kind=data["kind"], start_date=data["start_date"],
-                start_afternoon=data["start_afternoon"], end_date=data["end_date"], end_noon=data["end_noon"],
-                reason=data["reason"],
-            )
+            if data["confirmed"] != period_key:
+                route = leave_services.leave_request_preview(**values)
+                if route.joined:
+                    # D3: say before submitting that the request counts with the ones next to it.
+                    chain_notice = leave_services.leave_chain_text(route)
+                    form = LeaveRequestForm({**request.POST.dict(), "confirmed": period_key})
+            if not chain_notice:
+                leave = leave_services.leave_request_create(**values)
         except AccessDenied:
             raise
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(
-                request,
-                _("请假申请已提交(共 %(days)s 天),等待挂职单位审批。") % {"days": leave_services.days_text(leave.days)}
-                if not leave.escalated else
-                _("请假申请已提交(共 %(days)s 天,超过 %(threshold)s 天),挂职单位签署意见后报%(department)s%(mode)s。")
-                % {"days": leave_services.days_text(leave.days),
-                   "threshold": leave_services.days_text(placement.program.policy.leave_threshold_days),
-                   "department": leave.department, "mode": leave.get_escalation_mode_display()},
-            )
-            return redirect("daily:leave_detail", pk=leave.pk)
+            if not chain_notice:
+                messages.success(
+                    request, leave_services.leave_submitted_text(leave, threshold=placement.program.policy.leave_threshold_days)
+                )
+                return redirect("daily:leave_detail", pk=leave.pk)
     return render(request, "daily/leave_form.html", {
         "form": form, "placement": placement, "policy": placement.program.policy if placement else None,
+        "rule_text": leave_services.leave_rule_text(
+            policy=placement.program.policy, department=placement.cadre.managing_department
+        ) if placement else "",
+        "chain_notice": chain_notice,
     })
 
 
@@ -195,5 +204,6 @@ def leave_detail(request, pk):
         "actions": actions,
         "forms": forms,
         "overdue": leave_services.leave_return_overdue(leave, today=today),
+        "joined_text": leave_services.leave_joined_text(leave),
         "policy": leave.placement.program.policy,
     })

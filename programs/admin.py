@@ -111,13 +111,17 @@ class UnitAdmin(SpreadsheetImportAdminMixin, SpreadsheetExportAdminMixin, Scoped
     export_builder = staticmethod(exports.units_export)
     export_stem = gettext_lazy("单位名册")
     list_display = ["name", "level", "kind", "region", "parent", "department", "is_external"]
-    list_filter = ["level", "kind", "is_external", "tied_to_economy", ("department", ScopedRelatedFilter)]
+    list_filter = [
+        "level", "kind", "is_external", "is_comprehensive_department", "tied_to_economy", ("department", ScopedRelatedFilter),
+    ]
     search_fields = ["name", "region", "parent__name"]
     autocomplete_fields = ["parent", "department"]
     list_select_related = ["parent", "department"]
     scope_select_related = ("department",)
     fieldsets = [
-        (gettext_lazy("基本信息"), {"fields": ["name", "level", "kind", "region", "parent", "department", "is_external"]}),
+        (gettext_lazy("基本信息"), {"fields": [
+            "name", "level", "kind", "region", "parent", "department", "is_external", "is_comprehensive_department",
+        ]}),
         (
             gettext_lazy("选派时优先考虑的情况(R6)"),
             {"fields": ["tied_to_economy", "project_count", "petition_volume"]},

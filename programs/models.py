@@ -106,6 +106,11 @@ class Unit(models.Model):
     is_external = models.BooleanField(
         _("外地单位"), default=False, help_text=_("沿海发达地区、周边先进地市或境外的单位(外挂的接收单位)。")
     )
+    # R4: 外挂 sends cadres of the city's comprehensive departments (and county/township leaders).
+    is_comprehensive_department = models.BooleanField(
+        _("市直综合部门"), default=False,
+        help_text=_("市委、市政府的综合部门（如办公室、组织、宣传、发展改革、财政）；其干部可以外挂锻炼。仅适用于市级单位。"),
+    )
     # The facts R6 ranks sending units by.
     tied_to_economy = models.BooleanField(_("与经济工作、民生问题密切相关"), default=False)
     project_count = models.PositiveIntegerField(_("工程项目数"), default=0)
@@ -118,6 +123,10 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="unit_unique_name_in_region"),
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=6), name="unit_level_valid"),
+            models.CheckConstraint(
+                condition=Q(is_comprehensive_department=False) | Q(level=3), name="unit_comprehensive_department_is_city",
+                violation_error_message=_("只有市级单位可以标为市直综合部门。"),
+            ),
         ]
 
     def __str__(self) -> str:

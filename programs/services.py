@@ -314,10 +314,8 @@ def _json_value(value):
 
 
 def placement_check_direction(*, program: Program, cadre: Cadre, host_post: HostPost) -> None:
-    """R4 for a would-be placement; raises DirectionRuleViolation."""
-    secondment_direction_check(
-        secondment_type=program.secondment_type, sending_unit=cadre.sending_unit, host_unit=host_post.host_unit
-    )
+    """R4 for a would-be placement (its units, and for 外挂 the cadre); raises DirectionRuleViolation."""
+    secondment_direction_check(secondment_type=program.secondment_type, cadre=cadre, host_unit=host_post.host_unit)
 
 
 @transaction.atomic
@@ -520,7 +518,7 @@ def _ensure_holiday_editor(user) -> None:
 
 
 UNIT_FIELDS = {
-    "name", "level", "kind", "region", "parent", "department", "is_external",
+    "name", "level", "kind", "region", "parent", "department", "is_external", "is_comprehensive_department",
     "tied_to_economy", "project_count", "petition_volume",
 }
 
@@ -971,6 +969,9 @@ def unit_import_row_errors(*, acting_user, unit: Unit, is_new: bool, original_de
         errors["department"] = _("找不到组织部“%(department)s”,或您无权管理。") % {"department": unit.department.name}
     if unit.parent_id and unit.pk and unit.parent_id == unit.pk:
         errors["parent"] = _("上级单位不能是单位自身。")
+    if unit.is_comprehensive_department is True and unit.level != Unit.Level.CITY and "level" not in skip:
+        # The database holds this too (unit_comprehensive_department_is_city); here it is a row error.
+        errors["is_comprehensive_department"] = _("只有市级单位可以标为市直综合部门。")
     exclude = set(skip) | set(errors)
     for name in ("parent", "department"):
         if not getattr(unit, f"{name}_id"):

@@ -800,8 +800,12 @@ def selection_notice_start(
 
 
 @transaction.atomic
-def objection_record(*, acting_user, application: Application, received_on: dt.date, content: str) -> Objection:
-    """Record an objection received during the notice against a chosen candidate."""
+def objection_record(
+    *, acting_user, application: Application, received_on: dt.date, content: str, today: dt.date | None = None
+) -> Objection:
+    """Record an objection received during the notice against a chosen candidate: received
+    from the notice's first to its last working day (both included, D3) and not after today."""
+    today = today or timezone.localdate()
     if not selectors.applications_visible_to(acting_user).filter(pk=application.pk).exists():
         raise SelectionNotFound(_("未找到该报名人选。"))
     selection = _managed_selection(acting_user, application.selection)
@@ -814,8 +818,13 @@ def objection_record(*, acting_user, application: Application, received_on: dt.d
         raise SelectionError(
             _("干部“%(cadre)s”不是公示中的拟选派人选。") % {"cadre": application.cadre.name}
         )
-    if received_on < selection.notice_start:
-        raise SelectionError(_("收到日期不能早于公示开始日期。"))
+    if not selection.notice_start <= received_on <= selection.notice_end:
+        raise SelectionError(
+            _("收到日期 %(day)s 不在公示期（%(start)s 至 %(end)s）内。")
+            % {"day": _day(received_on), "start": _day(selection.notice_start), "end": _day(selection.notice_end)}
+        )
+    if received_on > today:
+        raise SelectionError(_("收到日期 %(day)s 晚于今天（%(today)s）。") % {"day": _day(received_on), "today": _day(today)})
     if not content.strip():
         raise SelectionError(_("请填写反映内容。"))
     objection = Objection.objects.create(

@@ -5,8 +5,11 @@ Routing is fixed when the request is made from the program's policy: up to
 ``leave_threshold_days`` (inclusive, D3) the host unit's approver decides; over it, after the
 host unit's opinion, the request goes to the cadre's managing department (D1) — to approve
 (``approval``, 晋城) or, in ``filing`` mode (安丘), the host unit's approval is final and the
-department acknowledges the filing. Each step is a ``LeaveStep`` row and an audit row; the
-person who must act next is notified, and the requester hears only the final outcome.
+department acknowledges the filing. A request is counted together with the requests it joins
+(no working half day between them, D3), so splitting leave does not avoid the department; one
+starting before the day it is made is 补假 and says why it is late. Each step is a
+``LeaveStep`` row and an audit row; the person who must act next is notified, and the requester
+hears only the final outcome.
 """
 
 import datetime as dt
@@ -23,7 +26,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.notifications import notifications_close_topic, notify
 from programs.calendar import _is_working, _overrides
-from programs.models import Placement, PolicyFields, RoleAssignment
+from programs.models import OrgDepartment, Placement, PolicyFields, RoleAssignment
 from programs.roles import user_scope
 from programs.selectors import department_staff_users, unit_role_users
 
@@ -65,16 +68,21 @@ class LeavePeriod:
         return cls(leave.start_date, leave.end_date, leave.start_afternoon, leave.end_noon)
 
 
+def _day_counter(counting: str, start: dt.date, end: dt.date):
+    """Whether a day between ``start`` and ``end`` counts as a day of leave (D3): every day when
+    the policy counts calendar days, otherwise working days from the holiday table."""
+    if counting == PolicyFields.DayCounting.CALENDAR:
+        return lambda day: True
+    overrides = _overrides(start, end)
+    return lambda day: _is_working(day, overrides)
+
+
 def leave_days_count(period: LeavePeriod, *, counting: str = PolicyFields.DayCounting.WORKING) -> Decimal:
     """Days of leave in a period (D3): working days from the holiday table by default, or
     calendar days; a half day at either end counts 0.5 when that day counts at all."""
     if period.last_slot < period.first_slot:
         return Decimal(0)
-    if counting == PolicyFields.DayCounting.CALENDAR:
-        counts = lambda day: True  # noqa: E731
-    else:
-        overrides = _overrides(period.start, period.end)
-        counts = lambda day: _is_working(day, overrides)  # noqa: E731
+    counts = _day_counter(counting, period.start, period.end)
     total = Decimal(0)
     day = period.start
     while day <= period.end:
@@ -102,6 +110,157 @@ def _period_check(period: LeavePeriod) -> None:
         raise LeaveError(_("同一天不能既从下午开始又在中午结束:半天假请只选其中一项。"))
     if (period.end - period.start).days + 1 > MAX_LEAVE_CALENDAR_DAYS:
         raise LeaveError(_("一次请假不能超过 %(days)s 天。") % {"days": MAX_LEAVE_CALENDAR_DAYS})
+
+
+# --- Consecutive requests (D3) -----------------------------------------------------------------
+# Requests with no working half day between them count together against the threshold, so
+# splitting leave does not avoid the department. "Between" is read in half-day slots with the
+# policy's own counting: a rest day (or, with calendar counting, nothing at all) may lie between.
+
+
+def _taken_period(leave: LeaveRequest) -> LeavePeriod:
+    """The slots a request holds: a reported-back one only up to its return."""
+    if leave.status == S.RETURNED and leave.actual_return_date:
+        return returned_period(leave)
+    return LeavePeriod.of(leave)
+
+
+def _taken_days(leave: LeaveRequest) -> Decimal:
+    if leave.status == S.RETURNED and leave.actual_days is not None:
+        return leave.actual_days
+    return leave.days
+
+
+def _adjoins(earlier: LeavePeriod, later: LeavePeriod, counts) -> bool:
+    """No half day that would count as leave lies between ``earlier`` and ``later``."""
+    return not any(counts(dt.date.fromordinal(slot // 2)) for slot in range(earlier.last_slot + 1, later.first_slot))
+
+
+def leave_chain(placement: Placement, period: LeavePeriod, *, counting: str | None = None,
+                exclude: LeaveRequest | None = None) -> list[LeaveRequest]:
+    """The placement's requests joined to ``period`` on either side, directly or through each
+    other, with no working half day between (D3), in date order. Pending, approved and
+    reported-back requests join (the last with the days actually taken); rejected and withdrawn
+    ones hold no days and join nothing. ``exclude``: the request being routed, when it exists."""
+    if counting is None:
+        counting = placement.program.policy.leave_day_counting
+    others = placement.leave_requests.filter(status__in=LeaveRequest.HOLDING_STATUSES)
+    if exclude is not None and exclude.pk:
+        others = others.exclude(pk=exclude.pk)
+    taken = [(_taken_period(other), other) for other in others]
+    taken = [(held, other) for held, other in taken if held.last_slot >= held.first_slot]
+    if not taken:
+        return []
+    counts = _day_counter(
+        counting, min(period.start, *(held.start for held, _o in taken)), max(period.end, *(held.end for held, _o in taken))
+    )
+    before = sorted((pair for pair in taken if pair[0].last_slot < period.first_slot), key=lambda pair: -pair[0].last_slot)
+    after = sorted((pair for pair in taken if pair[0].first_slot > period.last_slot), key=lambda pair: pair[0].first_slot)
+    chain = []
+    edge = period
+    for held, other in before:
+        if not _adjoins(held, edge, counts):
+            break
+        chain.append(other)
+        edge = held
+    edge = period
+    for held, other in after:
+        if not _adjoins(edge, held, counts):
+            break
+        chain.append(other)
+        edge = held
+    return sorted(chain, key=lambda leave: (leave.start_date, leave.pk))
+
+
+@dataclass(frozen=True)
+class LeaveRoute:
+    """Where a request goes (R11, D3), fixed when it is made: its own days, the requests it
+    joins and their total, and — over the threshold — the mode and the managing department (D1)."""
+
+    days: Decimal
+    joined: tuple = ()
+    total_days: Decimal = Decimal(0)
+    threshold: Decimal = Decimal(0)
+    escalated: bool = False
+    mode: str = ""
+    department: OrgDepartment | None = None
+
+
+def leave_route(placement: Placement, period: LeavePeriod, *, exclude: LeaveRequest | None = None) -> LeaveRoute:
+    """Count ``period`` and route it with the requests it joins (D3) under the program's policy."""
+    policy = placement.program.policy
+    days = leave_days_count(period, counting=policy.leave_day_counting)
+    joined = tuple(leave_chain(placement, period, counting=policy.leave_day_counting, exclude=exclude))
+    total = days + sum((_taken_days(other) for other in joined), Decimal(0))
+    escalated = total > policy.leave_threshold_days  # D3: "up to the threshold" includes it.
+    return LeaveRoute(
+        days=days, joined=joined, total_days=total, threshold=policy.leave_threshold_days, escalated=escalated,
+        mode=policy.leave_escalation_mode if escalated else "",
+        department=placement.cadre.managing_department if escalated else None,
+    )
+
+
+def _route_of(leave: LeaveRequest, threshold: Decimal) -> LeaveRoute:
+    """The route a saved request was given."""
+    joined = tuple(leave.joined_requests.order_by("start_date", "pk"))
+    return LeaveRoute(
+        days=leave.days, joined=joined, total_days=leave.combined_days if leave.combined_days is not None else leave.days,
+        threshold=threshold, escalated=leave.escalated, mode=leave.escalation_mode, department=leave.department,
+    )
+
+
+# --- Texts ----------------------------------------------------------------------------------------
+
+
+def period_text(leave: LeaveRequest) -> str:
+    """"2026-06-10 至 2026-06-12 中午": the slots a request holds."""
+    held = _taken_period(leave)
+    return _("%(start)s 至 %(end)s") % {
+        "start": _slot_label(held.start, held.start_afternoon, end=False), "end": _slot_label(held.end, held.end_noon, end=True),
+    }
+
+
+def leave_rule_text(*, policy, department) -> str:
+    """The policy's routing rule as the leave form states it (R11, D3)."""
+    values = {"threshold": days_text(policy.leave_threshold_days), "department": department.name}
+    if policy.leave_escalation_mode == PolicyFields.EscalationMode.FILING:
+        return _("%(threshold)s 天以内（含）由挂职单位审批；超过 %(threshold)s 天的请假挂职单位批准即生效，报%(department)s备案。") % values
+    return _("%(threshold)s 天以内（含）由挂职单位审批；超过 %(threshold)s 天的请假经挂职单位同意后报%(department)s审批。") % values
+
+
+def leave_chain_text(route: LeaveRoute) -> str:
+    """"与 … 的请假连续，合计 5 天，超过 3 天，须经挂职单位同意后报……审批。" — empty when the
+    request joins nothing."""
+    if not route.joined:
+        return ""
+    values = {
+        "others": "、".join(period_text(other) for other in route.joined), "total": days_text(route.total_days),
+        "threshold": days_text(route.threshold), "department": route.department.name if route.department else "",
+    }
+    if not route.escalated:
+        return _("与 %(others)s 的请假连续，合计 %(total)s 天，未超过 %(threshold)s 天，由挂职单位审批。") % values
+    if route.mode == PolicyFields.EscalationMode.FILING:
+        return _("与 %(others)s 的请假连续，合计 %(total)s 天，超过 %(threshold)s 天，挂职单位批准即生效，报%(department)s备案。") % values
+    return _("与 %(others)s 的请假连续，合计 %(total)s 天，超过 %(threshold)s 天，须经挂职单位同意后报%(department)s审批。") % values
+
+
+def leave_joined_text(leave: LeaveRequest) -> str:
+    """"与 … 的请假连续，合计 5 天" for a request counted with others; empty otherwise."""
+    if leave.combined_days is None:
+        return ""
+    others = "、".join(period_text(other) for other in leave.joined_requests.order_by("start_date", "pk"))
+    return _("与 %(others)s 的请假连续，合计 %(total)s 天") % {"others": others, "total": days_text(leave.combined_days)}
+
+
+def leave_submitted_text(leave: LeaveRequest, *, threshold: Decimal) -> str:
+    """What the requester reads once the request is made."""
+    values = {"days": days_text(leave.days), "threshold": days_text(threshold), "route": leave.route_text}
+    values["counted"] = (_("补假，共 %(days)s 天") if leave.is_backdated else _("共 %(days)s 天")) % values
+    if leave.combined_days is not None:
+        return _("请假申请已提交（%(counted)s）。%(chain)s") % {**values, "chain": leave_chain_text(_route_of(leave, threshold))}
+    if leave.escalated:
+        return _("请假申请已提交（%(counted)s，超过 %(threshold)s 天），%(route)s。") % values
+    return _("请假申请已提交（%(counted)s），等待挂职单位审批。") % values
 
 
 def _placement_end(placement: Placement) -> dt.date:
@@ -191,26 +350,48 @@ def _tell_requester(leave: LeaveRequest, outcome: str, opinion: str) -> None:
     )
 
 
-def _ask_host(leave: LeaveRequest) -> None:
+def _notes(leave: LeaveRequest) -> str:
+    """What an approver must know at a glance, appended to a message's title."""
+    notes = []
+    if leave.is_backdated:
+        notes.append(_("（补假）"))
+    if leave.combined_days is not None:
+        notes.append(_("（连续请假合计 %(total)s 天）") % {"total": days_text(leave.combined_days)})
+    return "".join(notes)
+
+
+def _late_note(leave: LeaveRequest, body: str) -> str:
+    if not leave.is_backdated:
+        return body
+    return _("%(body)s属于补假，补假原因：%(late_reason)s") % {"body": body, "late_reason": leave.late_reason}
+
+
+def _ask_host(leave: LeaveRequest, route: LeaveRoute) -> None:
+    summary = {**_summary(leave), "notes": _notes(leave)}
+    body = _("%(cadre)s 申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary
+    if route.joined:
+        body = _("%(body)s%(chain)s") % {"body": body, "chain": leave_chain_text(route)}
+    body = _late_note(leave, body)
     notify(
         recipients=host_approvers(leave.placement).exclude(pk=leave.requested_by_id),
-        title=_("请审批:%(cadre)s 请假 %(days)s 天") % _summary(leave),
-        body=_("%(cadre)s 申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave),
-        url=_portal_url(leave), topic=leave_topic(leave),
+        title=_("请审批:%(cadre)s 请假 %(days)s 天%(notes)s") % summary,
+        body=body, url=_portal_url(leave), topic=leave_topic(leave),
     )
 
 
 def _ask_department(leave: LeaveRequest, *, filing: bool) -> None:
-    summary = _summary(leave)
+    summary = {**_summary(leave), "notes": _notes(leave)}
     if filing:
-        title = _("请备案:%(cadre)s 请假 %(days)s 天(挂职单位已批准)") % summary
+        title = _("请备案:%(cadre)s 请假 %(days)s 天(挂职单位已批准)%(notes)s") % summary
     else:
-        title = _("请审批:%(cadre)s 请假 %(days)s 天(挂职单位已签署意见)") % summary
+        title = _("请审批:%(cadre)s 请假 %(days)s 天(挂职单位已签署意见)%(notes)s") % summary
+    body = _("%(cadre)s(挂职单位:%(unit)s)申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary
+    if leave.combined_days is not None:
+        body = _("%(body)s%(joined)s。") % {"body": body, "joined": leave_joined_text(leave)}
+    body = _late_note(leave, body)
     notify(
         recipients=department_staff_users([leave.department_id]).exclude(pk=leave.requested_by_id),
-        title=title,
-        body=_("%(cadre)s(挂职单位:%(unit)s)申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary,
-        url=_admin_url(leave), topic=leave_topic(leave),
+        title=title, body=body, url=_admin_url(leave), topic=leave_topic(leave),
     )
 
 
@@ -256,18 +437,15 @@ def _expect(leave: LeaveRequest, status: str, doing: str) -> None:
         )
 
 
-@transaction.atomic
-def leave_request_create(
+def _request_check(
     *, acting_user, placement: Placement, kind: str, start_date: dt.date, end_date: dt.date,
-    start_afternoon: bool = False, end_noon: bool = False, reason: str,
-) -> LeaveRequest:
-    """The cadre requests leave (R11). Refused with the reason: dates outside the placement,
-    overlap with another request, nothing to count (only rest days), a missing reason."""
-    placement = (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("cadre__user", "cadre__managing_department", "program__policy", "host_post__host_unit")
-        .get(pk=placement.pk)
-    )
+    start_afternoon: bool, end_noon: bool, reason: str, late_reason: str, today: dt.date, lock: bool,
+) -> tuple[Placement, LeavePeriod, LeaveRoute]:
+    """Every refusal of a new request, then its route; writes nothing."""
+    placements = Placement.objects.select_for_update(of=("self",)) if lock else Placement.objects
+    placement = placements.select_related(
+        "cadre__user", "cadre__managing_department", "program__policy", "host_post__host_unit"
+    ).get(pk=placement.pk)
     if acting_user.pk is None or placement.cadre.user_id != acting_user.pk:
         raise DailyAccessDenied(_("只能为本人的挂职安排请假。"))
     if placement.status != Placement.Status.ACTIVE:
@@ -276,24 +454,27 @@ def leave_request_create(
         )
     if kind not in LeaveRequest.Kind.values:
         raise LeaveError(_("未知的假别“%(kind)s”。") % {"kind": kind})
-    reason = (reason or "").strip()
     if not reason:
         raise LeaveError(_("请填写请假事由。"))
     period = LeavePeriod(start_date, end_date, start_afternoon, end_noon)
     _period_check(period)
     placement_end = _placement_end(placement)
+    # 补假 may reach back to the placement's first day, like any request.
     if start_date < placement.actual_start or end_date > placement_end:
         raise LeaveError(
             _("请假日期须在挂职期内(%(start)s 至 %(end)s)。")
             % {"start": placement.actual_start.isoformat(), "end": placement_end.isoformat()}
         )
+    if start_date < today and not late_reason:
+        raise LeaveError(
+            _("开始日期 %(start)s 早于今天（%(today)s），属于补假，请填写补假原因。")
+            % {"start": start_date.isoformat(), "today": today.isoformat()}
+        )
     for other in placement.leave_requests.filter(
         status__in=LeaveRequest.HOLDING_STATUSES, start_date__lte=end_date, end_date__gte=start_date
     ):
-        other_period = LeavePeriod.of(other)
-        if other.status == S.RETURNED and other.actual_return_date:
-            # A returned leave holds only the days up to the return.
-            other_period = returned_period(other)
+        # A returned leave holds only the days up to the return.
+        other_period = _taken_period(other)
         if period.overlaps(other_period):
             raise LeaveError(
                 _("与已有的请假(%(start)s 至 %(end)s,%(status)s)时间重叠。")
@@ -301,25 +482,69 @@ def leave_request_create(
                    "end": _slot_label(other_period.end, other_period.end_noon, end=True),
                    "status": other.get_status_display()}
             )
-    policy = placement.program.policy
-    days = leave_days_count(period, counting=policy.leave_day_counting)
-    if days <= 0:
+    route = leave_route(placement, period)
+    if route.days <= 0:
         raise LeaveError(_("所选日期均为休息日或节假日,无需请假。"))
-    escalated = days > policy.leave_threshold_days  # D3: "up to the threshold" includes it.
+    return placement, period, route
+
+
+def leave_request_preview(
+    *, acting_user, placement: Placement, kind: str, start_date: dt.date, end_date: dt.date,
+    start_afternoon: bool = False, end_noon: bool = False, reason: str, late_reason: str = "",
+    today: dt.date | None = None,
+) -> LeaveRoute:
+    """What ``leave_request_create`` would do, without doing it: the same refusals, or the
+    route — so the cadre learns before submitting that the request joins others (D3)."""
+    _placement, _period, route = _request_check(
+        acting_user=acting_user, placement=placement, kind=kind, start_date=start_date, end_date=end_date,
+        start_afternoon=start_afternoon, end_noon=end_noon, reason=(reason or "").strip(),
+        late_reason=(late_reason or "").strip(), today=today or timezone.localdate(), lock=False,
+    )
+    return route
+
+
+@transaction.atomic
+def leave_request_create(
+    *, acting_user, placement: Placement, kind: str, start_date: dt.date, end_date: dt.date,
+    start_afternoon: bool = False, end_noon: bool = False, reason: str, late_reason: str = "",
+    today: dt.date | None = None,
+) -> LeaveRequest:
+    """The cadre requests leave (R11). Refused with the reason: dates outside the placement,
+    overlap with another request, nothing to count (only rest days), a missing reason, or — for
+    a request starting before ``today`` (补假) — a missing reason for the late request.
+
+    Routed with the requests it joins (D3): over the threshold together, it goes on to the
+    managing department; the requests it joins keep their own route and state."""
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    late_reason = (late_reason or "").strip()
+    # The placement row is locked so two requests of one cadre are routed one after the other.
+    placement, period, route = _request_check(
+        acting_user=acting_user, placement=placement, kind=kind, start_date=start_date, end_date=end_date,
+        start_afternoon=start_afternoon, end_noon=end_noon, reason=reason, late_reason=late_reason, today=today,
+        lock=True,
+    )
+    backdated = start_date < today
     leave = LeaveRequest.objects.create(
         placement=placement, kind=kind, start_date=start_date, start_afternoon=start_afternoon,
-        end_date=end_date, end_noon=end_noon, days=days, reason=reason, status=S.PENDING_HOST,
-        escalated=escalated, escalation_mode=policy.leave_escalation_mode if escalated else "",
-        department=placement.cadre.managing_department if escalated else None,
+        end_date=end_date, end_noon=end_noon, days=route.days, reason=reason, status=S.PENDING_HOST,
+        is_backdated=backdated, late_reason=late_reason if backdated else "",
+        escalated=route.escalated, escalation_mode=route.mode, department=route.department,
+        combined_days=route.total_days if route.joined else None,
         requested_by=acting_user, status_changed_at=timezone.now(),
     )
+    # Joined requests are only referred to: an earlier one keeps its route and state.
+    leave.joined_requests.set(route.joined)
     LeaveStep.objects.create(leave=leave, action=LeaveStep.Action.SUBMIT, to_status=S.PENDING_HOST, opinion=reason, actor=acting_user)
     audit_record(
         actor=acting_user, action="leave_submit", target=leave,
-        data={"days": str(days), "escalated": escalated, "mode": leave.escalation_mode,
-              "department": leave.department_id, "threshold": days_text(policy.leave_threshold_days)},
+        data={"days": str(route.days), "escalated": route.escalated, "mode": leave.escalation_mode,
+              "department": leave.department_id, "threshold": days_text(route.threshold),
+              "combined_days": days_text(route.total_days) if route.joined else None,
+              "joined": [other.pk for other in route.joined],
+              "backdated": backdated, "late_reason": leave.late_reason},
     )
-    _ask_host(leave)
+    _ask_host(leave, route)
     return leave
 
 

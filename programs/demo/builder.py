@@ -652,7 +652,7 @@ class DemoBuilder:
                     parent=self.units[data.parent] if data.parent else None,
                     department=self.departments[data.department], is_external=data.is_external,
                     tied_to_economy=data.tied_to_economy, project_count=data.project_count,
-                    petition_volume=data.petition_volume,
+                    petition_volume=data.petition_volume, is_comprehensive_department=data.is_comprehensive_department,
                 )
                 self._count("units")
             self.units[data.name] = unit

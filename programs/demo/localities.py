@@ -45,6 +45,7 @@ class UnitData:
     style: str = "county"
     parent: str = ""
     is_external: bool = False
+    is_comprehensive_department: bool = False
     tied_to_economy: bool = False
     project_count: int = 0
     petition_volume: int = 0
@@ -98,7 +99,8 @@ HZ_PROJECTS_2006 = [
 
 UNITS = [
     # --- 晋城市 (city units, province units for 上挂, external hosts for 外挂) ---
-    _city("晋城市发展和改革委员会", JCD, JC, tied_to_economy=True, project_count=36, petition_volume=40),
+    _city("晋城市发展和改革委员会", JCD, JC, tied_to_economy=True, project_count=36, petition_volume=40,
+          is_comprehensive_department=True),
     _city("晋城市住房和城乡建设局", JCD, JC, tied_to_economy=True, project_count=52, petition_volume=310),
     _city("晋城市民政局", JCD, JC, tied_to_economy=True, petition_volume=260),
     _city("晋城市教育局", JCD, JC, tied_to_economy=True, petition_volume=150),
@@ -107,7 +109,7 @@ UNITS = [
     _city("晋城市交通运输局", JCD, JC, tied_to_economy=True, project_count=41, petition_volume=90),
     _city("晋城市自然资源局", JCD, JC, tied_to_economy=True, project_count=18, petition_volume=380),
     _city("晋城市人力资源和社会保障局", JCD, JC, tied_to_economy=True, petition_volume=420),
-    _city("中共晋城市委办公室", JCD, JC, sections=("秘书科", "综合科", "信息科")),
+    _city("中共晋城市委办公室", JCD, JC, sections=("秘书科", "综合科", "信息科"), is_comprehensive_department=True),
     _city("晋城市人民政府办公室", JCD, JC, sections=("秘书科", "综合科", "督查科")),
     _city("晋城市信访局", JCD, JC, kind=K.PETITION, sections=PETITION_CITY, petition_volume=2600),
     _city("晋城市太行一号旅游公路建设指挥部", JCD, JC, kind=K.KEY_PROJECT, project_count=12),

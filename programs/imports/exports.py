@@ -71,6 +71,7 @@ def units_export(*, user, queryset) -> bytes:
         Column("上级单位", lambda u: u.parent.name if u.parent_id else "", width=24),
         Column("所属组织部", lambda u: u.department.name, width=18),
         Column("外地单位", lambda u: _yes_no(u.is_external), width=8),
+        Column("市直综合部门", lambda u: _yes_no(u.is_comprehensive_department), width=8),
         Column("与经济工作、民生问题密切相关", lambda u: _yes_no(u.tied_to_economy), width=10),
         Column("工程项目数", lambda u: u.project_count, kind="number", width=10),
         Column("年信访量", lambda u: u.petition_volume, kind="number", width=10),

@@ -166,6 +166,7 @@ class UnitResource(ServiceResource):
         CachedLookupWidget(index=_departments_index, not_found=_("找不到组织部“%(value)s”,或您无权管理。")),
     )
     is_external = column("is_external", "外地单位", YesNoWidget())
+    is_comprehensive_department = column("is_comprehensive_department", "市直综合部门", YesNoWidget())
     tied_to_economy = column("tied_to_economy", "与经济工作、民生问题密切相关", YesNoWidget())
     project_count = column("project_count", "工程项目数", CountWidget())
     petition_volume = column("petition_volume", "年信访量", CountWidget())
@@ -174,15 +175,16 @@ class UnitResource(ServiceResource):
     key_column = "名称"
     example_row = {
         "名称": "泽州县巴公镇", "层级": "乡镇/街道", "类别": "乡镇/街道", "地区": "山西省晋城市泽州县", "上级单位": "",
-        "所属组织部": "泽州县委组织部", "外地单位": "否", "与经济工作、民生问题密切相关": "否", "工程项目数": 0, "年信访量": 0,
+        "所属组织部": "泽州县委组织部", "外地单位": "否", "市直综合部门": "否", "与经济工作、民生问题密切相关": "否",
+        "工程项目数": 0, "年信访量": 0,
     }
 
     class Meta(ServiceResource.Meta):
         model = Unit
         name = _("单位信息")
         fields = (
-            "name", "level", "kind", "region", "parent", "department", "is_external", "tied_to_economy",
-            "project_count", "petition_volume",
+            "name", "level", "kind", "region", "parent", "department", "is_external", "is_comprehensive_department",
+            "tied_to_economy", "project_count", "petition_volume",
         )
         import_order = fields
         export_order = fields

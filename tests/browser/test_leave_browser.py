@@ -20,11 +20,13 @@ def test_R11_five_days_leave_host_opinion_department_approval(live_server, trans
     page.fill("#id_start_date", "2026-06-08")
     page.fill("#id_end_date", "2026-06-12")
     page.fill("#id_reason", "父亲住院手术,回家陪护")
+    # June 2026 is past: the request is back-dated (补假) and says why it is late.
+    page.fill("#id_late_reason", "父亲急诊住院，当天电话请假，事后补办手续")
     page.click("form.stacked button[type=submit]")
     page.wait_for_url(lambda url: "/portal/daily/leave/" in url and "/new/" not in url)
     assert "待挂职单位审批" in page.locator("#leave-status").inner_text()
     leave = LeaveRequest.objects.get()
-    assert leave.days == 5 and leave.escalated
+    assert leave.days == 5 and leave.escalated and leave.is_backdated
 
     # The host unit's approver sees it waiting and gives its opinion.
     switch_user(page, base, "hostunit")

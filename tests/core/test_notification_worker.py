@@ -22,7 +22,7 @@ def test_R11_the_approver_is_mailed_by_a_real_worker_after_commit(redis_url, red
 
     leave_services.leave_request_create(
         acting_user=transactional_world.users["cadre"], placement=transactional_world.placement, kind="personal",
-        start_date=dt.date(2026, 6, 8), end_date=dt.date(2026, 6, 9), reason="家中有事",
+        start_date=dt.date(2026, 6, 8), end_date=dt.date(2026, 6, 9), reason="家中有事", today=dt.date(2026, 6, 8),
     )
 
     notification = Notification.objects.get(recipient=approver)

@@ -18,10 +18,12 @@ def fresh(user):
     return get_user_model().objects.get(pk=user.pk)
 
 
-def request_leave(world, start=MON, end=None, *, kind="personal", reason="家中有事", placement=None, user=None, **half):
+def request_leave(world, start=MON, end=None, *, kind="personal", reason="家中有事", placement=None, user=None,
+                  today=None, **extra):
+    """Requested on its first day unless ``today`` says otherwise (earlier: 补假 needs ``late_reason``)."""
     return leave_services.leave_request_create(
         acting_user=user or world.users["cadre"], placement=placement or world.placement, kind=kind,
-        start_date=start, end_date=end or start, reason=reason, **half,
+        start_date=start, end_date=end or start, reason=reason, today=today or start, **extra,
     )
 
 

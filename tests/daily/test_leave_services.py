@@ -150,7 +150,8 @@ def test_R11_filing_not_needed_within_threshold(world):
 def test_D2_policy_edit_applies_to_later_requests_only(world):
     first = request_leave(world, MON, FRI)
     program_services.program_policy_update(acting_user=world.admin, program=world.program, leave_threshold_days=Decimal("5"))
-    second = request_leave(world, dt.date(2026, 6, 15), dt.date(2026, 6, 19))
+    # Five working days, not next to the first (D3 would count them together).
+    second = request_leave(world, dt.date(2026, 6, 23), dt.date(2026, 6, 29))
     first.refresh_from_db()
     assert first.escalated and not second.escalated
 

@@ -84,10 +84,11 @@ def test_D6_only_cadres_open_the_leave_form(client, world, username):
 def test_R11_cadre_requests_leave_in_the_portal(client, world):
     c = client_for(client, world, "cadre")
     page = c.get(reverse("daily:leave_create"))
-    assert page.status_code == 200 and "3 天以内(含)由挂职单位审批" in page.content.decode()
-    response = c.post(reverse("daily:leave_create"), {
-        "kind": "personal", "start_date": "2026-06-08", "end_date": "2026-06-12", "end_noon": "on", "reason": "孩子升学",
-    })
+    assert page.status_code == 200 and "3 天以内（含）由挂职单位审批" in page.content.decode()
+    with time_machine.travel(dt.datetime(2026, 6, 1, 9, tzinfo=dt.timezone.utc)):  # requested in advance
+        response = c.post(reverse("daily:leave_create"), {
+            "kind": "personal", "start_date": "2026-06-08", "end_date": "2026-06-12", "end_noon": "on", "reason": "孩子升学",
+        })
     leave = LeaveRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("daily:leave_detail", args=[leave.pk])
     assert leave.days == 4.5 and leave.escalated and leave.requested_by == world.users["cadre"]
@@ -98,9 +99,10 @@ def test_R11_cadre_requests_leave_in_the_portal(client, world):
 def test_R11_refused_request_shows_the_reason_and_writes_nothing(client, world):
     request_leave(world, MON)
     c = client_for(client, world, "cadre")
-    response = c.post(reverse("daily:leave_create"), {
-        "kind": "sick", "start_date": "2026-06-08", "end_date": "2026-06-09", "reason": "感冒",
-    })
+    with time_machine.travel(dt.datetime(2026, 6, 1, 9, tzinfo=dt.timezone.utc)):
+        response = c.post(reverse("daily:leave_create"), {
+            "kind": "sick", "start_date": "2026-06-08", "end_date": "2026-06-09", "reason": "感冒",
+        })
     assert response.status_code == 200
     assert "时间重叠" in response.content.decode()
     assert LeaveRequest.objects.count() == 1
@@ -151,7 +153,7 @@ def test_R11_host_approver_decides_in_the_portal(client, world):
     leave = request_leave(world, MON, FRI)
     c = client_for(client, world, "hostunit")
     url = reverse("daily:leave_detail", args=[leave.pk])
-    assert "挂职单位意见(同意后报组织部审批)" in c.get(url).content.decode()
+    assert "挂职单位意见（同意后报泽州县委组织部审批）" in c.get(url).content.decode()
     # Rejecting without an opinion: the form says so, nothing changes.
     response = c.post(url, {"action": "host_decide", "decision": "reject", "opinion": ""})
     assert response.status_code == 200 and "不同意时请填写意见" in response.content.decode()

@@ -34,6 +34,7 @@ def approved_leave(world, start, end, *, start_afternoon=False, end_noon=False, 
     leave = leave_services.leave_request_create(
         acting_user=world.users["cadre"], placement=placement or world.placement, kind=LeaveRequest.Kind.PERSONAL,
         start_date=start, end_date=end, start_afternoon=start_afternoon, end_noon=end_noon, reason="家中有事",
+        today=start,
     )
     return leave_services.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True)
 
@@ -128,7 +129,7 @@ def test_R13_on_leave_cannot_be_typed_without_leave(world):
 def test_R13_pending_leave_does_not_make_on_leave(world):
     leave_services.leave_request_create(
         acting_user=world.users["cadre"], placement=world.placement, kind=LeaveRequest.Kind.PERSONAL,
-        start_date=D(2026, 6, 12), end_date=D(2026, 6, 12), reason="看病",
+        start_date=D(2026, 6, 12), end_date=D(2026, 6, 12), reason="看病", today=D(2026, 6, 12),
     )
     inspection = on_post_check(world, D(2026, 6, 12))
     check = services.inspection_check_record(

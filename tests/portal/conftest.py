@@ -20,7 +20,7 @@ def request_leave(world, *, start=LEAVE_START, end=LEAVE_END, cadre="cadre", pla
 
     return leave_request_create(
         acting_user=world.users[cadre], placement=placement or world.placement, kind="personal",
-        start_date=start, end_date=end, reason=reason,
+        start_date=start, end_date=end, reason=reason, today=start,  # requested on its first day, not 补假
     )
 
 

@@ -16,9 +16,16 @@ LEVEL_WORDS = {L.CENTRAL: "中央级", L.PROVINCE: "省级", L.CITY: "市级", L
                L.VILLAGE: "村/社区级"}
 
 
-def unit(name, level, kind=K.PARTY_GOVERNMENT, *, external=False):
-    """An unsaved unit: the rule reads only level, kind and the external flag."""
-    return Unit(name=name, level=level, kind=kind, region="测试", is_external=external)
+def unit(name, level, kind=K.PARTY_GOVERNMENT, *, external=False, comprehensive=False):
+    """An unsaved unit: the rule reads only level, kind and the external and comprehensive flags."""
+    return Unit(name=name, level=level, kind=kind, region="测试", is_external=external,
+                is_comprehensive_department=comprehensive)
+
+
+def check(*, secondment_type, sending_unit, host_unit):
+    """The rule for a leadership cadre of ``sending_unit`` (外挂's sending side: test_rules_external_sender)."""
+    cadre = Cadre(name="王强", sending_unit=sending_unit, rank=Cadre.Rank.TOWNSHIP_DEPUTY, is_leadership=True)
+    secondment_direction_check(secondment_type=secondment_type, cadre=cadre, host_unit=host_unit)
 
 
 ALLOWED = [
@@ -39,11 +46,11 @@ ALLOWED = [
     (T.LATERAL, unit("杭州市建设委员会", L.CITY), unit("杭州市地铁建设工程指挥部", L.CITY, K.KEY_PROJECT)),
     (T.LATERAL, unit("泽州县财政局", L.COUNTY), unit("泽州县信访局", L.COUNTY, K.PETITION)),
     (T.LATERAL, unit("泽州县财政局", L.COUNTY), unit("泽州县高速公路建设指挥部", L.COUNTY, K.KEY_PROJECT)),
-    # 外挂: 市直部门, 县乡 → coastal developed areas, advanced nearby cities, abroad
-    (T.EXTERNAL, unit("晋城市发展和改革委员会", L.CITY), unit("上海市浦东新区发改委", L.COUNTY, external=True)),
+    # 外挂: 市直综合部门, 县乡领导 → coastal developed areas, advanced nearby cities, abroad
+    (T.EXTERNAL, unit("晋城市发展和改革委员会", L.CITY, comprehensive=True), unit("上海市浦东新区发改委", L.COUNTY, external=True)),
     (T.EXTERNAL, unit("泽州县发展和改革局", L.COUNTY), unit("深圳市前海管理局", L.CITY, external=True)),
     (T.EXTERNAL, unit("泽州县巴公镇", L.TOWNSHIP, K.TOWNSHIP), unit("苏州工业园区管委会", L.COUNTY, external=True)),
-    (T.EXTERNAL, unit("晋城市商务局", L.CITY), unit("中国驻新加坡经商处", L.CENTRAL, K.OVERSEAS)),
+    (T.EXTERNAL, unit("中共晋城市委办公室", L.CITY, comprehensive=True), unit("中国驻新加坡经商处", L.CENTRAL, K.OVERSEAS)),
 ]
 
 REFUSED = [
@@ -81,14 +88,14 @@ def _case_id(case):
 @pytest.mark.parametrize("case", ALLOWED, ids=_case_id)
 def test_R4_allowed_directions_pass(case):
     secondment_type, sending, host = case
-    secondment_direction_check(secondment_type=secondment_type, sending_unit=sending, host_unit=host)
+    check(secondment_type=secondment_type, sending_unit=sending, host_unit=host)
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=_case_id)
 def test_R4_refused_direction_names_both_units_and_both_levels(case):
     secondment_type, sending, host = case
     with pytest.raises(DirectionRuleViolation) as excinfo:
-        secondment_direction_check(secondment_type=secondment_type, sending_unit=sending, host_unit=host)
+        check(secondment_type=secondment_type, sending_unit=sending, host_unit=host)
     message = str(excinfo.value)
     assert f"“{secondment_type.label}”" in message
     assert f"派出单位“{sending.name}”为{LEVEL_WORDS[sending.level]}" in message
@@ -97,7 +104,7 @@ def test_R4_refused_direction_names_both_units_and_both_levels(case):
 
 def test_R4_down_to_a_county_unit_message_reads_in_chinese():
     with pytest.raises(DirectionRuleViolation) as excinfo:
-        secondment_direction_check(
+        check(
             secondment_type=T.DOWN, sending_unit=unit("泽州县发展和改革局", L.COUNTY),
             host_unit=unit("泽州县信访局", L.COUNTY, K.PETITION),
         )
@@ -110,7 +117,7 @@ def test_R4_down_to_a_county_unit_message_reads_in_chinese():
 
 def test_R4_lateral_to_an_ordinary_department_names_the_kind():
     with pytest.raises(DirectionRuleViolation) as excinfo:
-        secondment_direction_check(
+        check(
             secondment_type=T.LATERAL, sending_unit=unit("泽州县财政局", L.COUNTY),
             host_unit=unit("泽州县农业农村局", L.COUNTY),
         )
@@ -121,7 +128,7 @@ def test_R4_lateral_to_an_ordinary_department_names_the_kind():
 
 def test_R4_external_to_a_local_unit_says_it_is_local():
     with pytest.raises(DirectionRuleViolation) as excinfo:
-        secondment_direction_check(
+        check(
             secondment_type=T.EXTERNAL, sending_unit=unit("晋城市发展和改革委员会", L.CITY),
             host_unit=unit("晋城市商务局", L.CITY),
         )
@@ -131,7 +138,7 @@ def test_R4_external_to_a_local_unit_says_it_is_local():
 
 def test_R4_up_refusal_names_city_and_township_levels():
     with pytest.raises(DirectionRuleViolation) as excinfo:
-        secondment_direction_check(
+        check(
             secondment_type=T.UP, sending_unit=unit("晋城市财政局", L.CITY),
             host_unit=unit("泽州县巴公镇", L.TOWNSHIP, K.TOWNSHIP),
         )
@@ -192,7 +199,7 @@ def test_R4_placement_create_refuses_up_from_a_township_to_the_province(world):
         (T.UP, "zz_drc", "city_drc", Cadre.Rank.TOWNSHIP_DEPUTY),
         (T.DOWN, "city_drc", "zz_village", Cadre.Rank.GENERAL),
         (T.LATERAL, "zz_drc", "zz_petition", Cadre.Rank.TOWNSHIP_FULL),
-        (T.EXTERNAL, "city_drc", "external", Cadre.Rank.COUNTY_DEPUTY),
+        (T.EXTERNAL, "zz_drc", "external", Cadre.Rank.COUNTY_DEPUTY),
     ],
 )
 def test_R4_placement_create_accepts_each_type_in_its_direction(world, secondment_type, sender_key, host_key, rank):

@@ -203,8 +203,7 @@ def test_every_placement_status_is_present(demo, db):
 def test_R4_every_placement_respects_its_direction(demo, db):
     for placement in Placement.objects.select_related("program", "cadre__sending_unit", "host_post__host_unit"):
         secondment_direction_check(
-            secondment_type=placement.program.secondment_type, sending_unit=placement.cadre.sending_unit,
-            host_unit=placement.host_post.host_unit,
+            secondment_type=placement.program.secondment_type, cadre=placement.cadre, host_unit=placement.host_post.host_unit,
         )
     types = set(Program.objects.values_list("secondment_type", flat=True))
     assert types == set(SecondmentType.values)

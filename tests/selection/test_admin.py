@@ -253,8 +253,9 @@ def test_R7_notice_and_conclusion_actions(client, scene, monkeypatch):
     assert set(Placement.objects.filter(program=scene.program).values_list("cadre__name", flat=True)) == {"周杰", "王芳"}
 
 
-def test_R7_objections_are_recorded_and_resolved_inline(client, scene):
+def test_R7_objections_are_recorded_and_resolved_inline(client, scene, monkeypatch):
     in_notice(scene)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: AFTER_NOTICE)  # the objection is not in the future
     login(client, scene.staff)
     page = client.get(url("selection", "change", scene.selection.pk))
     data = changeform_data(page)
@@ -313,7 +314,8 @@ def test_R7_demand_requests_are_accepted_and_consolidated_by_actions(client, wor
 def test_change_pages_open_and_are_read_only(client, scene):
     in_notice(scene)
     services.objection_record(
-        acting_user=scene.staff, application=scene.applications["王芳"], received_on=dt.date(2027, 2, 2), content="反映问题"
+        acting_user=scene.staff, application=scene.applications["王芳"], received_on=dt.date(2027, 2, 2), content="反映问题",
+        today=AFTER_NOTICE,
     )
     login(client, scene.staff)
     page = client.get(url("selection", "change", scene.selection.pk))

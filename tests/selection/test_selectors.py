@@ -11,7 +11,7 @@ from programs import services as program_services
 from programs.models import Cadre, PolicyPreset
 from selection import selectors, services
 from selection.models import Application
-from tests.selection.steps import APPLY_DAY, announce, applied, in_notice, make_program
+from tests.selection.steps import AFTER_NOTICE, APPLY_DAY, announce, applied, in_notice, make_program
 
 ALL = ["周杰", "王芳", "吴敏", "郑浩", "冯丽", "孙涛"]
 
@@ -109,7 +109,7 @@ def test_D6_objections_are_for_staff_only(scene):
     in_notice(scene)
     services.objection_record(
         acting_user=scene.staff, application=scene.applications["王芳"], received_on=scene.selection.notice_start,
-        content="反映问题",
+        content="反映问题", today=AFTER_NOTICE,
     )
     assert selectors.objections_visible_to(user_of(scene, "countystaff")).count() == 1
     for username in ["gaopingstaff", "sendunit", "zhou", "cadre", "hostunit", "nobody"]:

@@ -583,7 +583,7 @@ def test_R7_concluding_with_an_open_objection_is_refused(scene):
     in_notice(scene)
     objection = services.objection_record(
         acting_user=scene.staff, application=scene.applications["王芳"], received_on=dt.date(2027, 2, 3),
-        content="反映该同志工作作风问题",
+        content="反映该同志工作作风问题", today=AFTER_NOTICE,
     )
     assert AuditLog.objects.filter(action="objection_record", target_id=str(objection.pk), actor=scene.staff).exists()
     before = snapshot(scene)
@@ -595,7 +595,8 @@ def test_R7_concluding_with_an_open_objection_is_refused(scene):
 def test_R7_an_objection_not_upheld_keeps_the_candidate(scene):
     in_notice(scene)
     objection = services.objection_record(
-        acting_user=scene.staff, application=scene.applications["王芳"], received_on=dt.date(2027, 2, 3), content="反映问题"
+        acting_user=scene.staff, application=scene.applications["王芳"], received_on=dt.date(2027, 2, 3), content="反映问题",
+        today=AFTER_NOTICE,
     )
     services.objection_resolve(acting_user=scene.staff, objection=objection, upheld=False, resolution="经核查,反映问题不属实")
     objection.refresh_from_db()
@@ -608,7 +609,8 @@ def test_R7_an_objection_not_upheld_keeps_the_candidate(scene):
 def test_R7_an_upheld_objection_removes_the_candidate(scene):
     in_notice(scene)
     objection = services.objection_record(
-        acting_user=scene.staff, application=scene.applications["王芳"], received_on=dt.date(2027, 2, 3), content="反映问题"
+        acting_user=scene.staff, application=scene.applications["王芳"], received_on=dt.date(2027, 2, 3), content="反映问题",
+        today=AFTER_NOTICE,
     )
     services.objection_resolve(acting_user=scene.staff, objection=objection, upheld=True, resolution="经核查属实,取消拟选派资格")
     assert status_of(scene, "王芳") == S.OBJECTION_UPHELD
@@ -621,7 +623,8 @@ def test_R7_an_upheld_objection_removes_the_candidate(scene):
 def test_R7_an_objection_is_resolved_once_and_needs_a_finding(scene):
     in_notice(scene)
     objection = services.objection_record(
-        acting_user=scene.staff, application=scene.applications["王芳"], received_on=dt.date(2027, 2, 3), content="反映问题"
+        acting_user=scene.staff, application=scene.applications["王芳"], received_on=dt.date(2027, 2, 3), content="反映问题",
+        today=AFTER_NOTICE,
     )
     with pytest.raises(SelectionError, match="请填写核查处理结果"):
         services.objection_resolve(acting_user=scene.staff, objection=objection, upheld=True, resolution=" ")
@@ -792,7 +795,8 @@ STEPS = {
     "notice": (lambda s, u: services.selection_notice_start(acting_user=u, selection=s.selection, start=NOTICE_START),
                "decided"),
     "objection": (lambda s, u: services.objection_record(
-        acting_user=u, application=s.applications["周杰"], received_on=NOTICE_START, content="反映"), "notice"),
+        acting_user=u, application=s.applications["周杰"], received_on=NOTICE_START, content="反映",
+        today=AFTER_NOTICE), "notice"),
     "conclude": (lambda s, u: services.selection_conclude(acting_user=u, selection=s.selection, today=AFTER_NOTICE),
                  "notice"),
 }
