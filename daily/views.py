@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import AccessDenied, ApplicationError
+from programs.calendar import years_without_schedule
 from programs.models import Placement
 from programs.roles import user_scope
 
@@ -94,9 +95,14 @@ def leave_create(request):
                    "threshold": leave_services.days_text(placement.program.policy.leave_threshold_days),
                    "department": leave.department, "mode": leave.get_escalation_mode_display()},
             )
+            if leave.days_provisional:
+                messages.warning(request, leave_services.days_provisional_note(leave))
             return redirect("daily:leave_detail", pk=leave.pk)
     return render(request, "daily/leave_form.html", {
         "form": form, "placement": placement, "policy": placement.program.policy if placement else None,
+        # D3: years of the placement whose holiday schedule is not entered: counts there are provisional.
+        "unscheduled_years": years_without_schedule(timezone.localdate(), leave_services._placement_end(placement))
+        if placement else [],
     })
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.notifications import notifications_close_topic, notify
-from programs.calendar import _is_working, _overrides
+from programs.calendar import _is_working, _overrides, years_without_schedule
 from programs.models import Placement, PolicyFields, RoleAssignment
 from programs.roles import user_scope
 from programs.selectors import department_staff_users, unit_role_users
@@ -86,6 +86,17 @@ def leave_days_count(period: LeavePeriod, *, counting: str = PolicyFields.DayCou
                 total -= HALF
         day += timedelta(days=1)
     return total
+
+
+def leave_days_provisional(period: LeavePeriod, *, counting: str = PolicyFields.DayCounting.WORKING) -> bool:
+    """D3: working days over a year whose holiday schedule is not entered are counted with the
+    days off by law only; the number is provisional until the schedule arrives (leave_recount)."""
+    return counting == PolicyFields.DayCounting.WORKING and bool(years_without_schedule(period.start, period.end))
+
+
+def days_provisional_note(leave: LeaveRequest) -> str:
+    """The sentence a message quoting the days adds when they are provisional."""
+    return _("天数暂按法定节假日计算,待国务院公布节假日安排后核定。") if leave.days_provisional else ""
 
 
 def days_text(value: Decimal) -> str:
@@ -183,6 +194,7 @@ def _summary(leave: LeaveRequest) -> dict:
 def _tell_requester(leave: LeaveRequest, outcome: str, opinion: str) -> None:
     """The requester learns the outcome only at the final step (R11)."""
     body = _("您 %(start)s 至 %(end)s 的%(kind)s(%(days)s 天)%(outcome)s。") % {**_summary(leave), "outcome": outcome}
+    body += days_provisional_note(leave)
     if opinion:
         body = _("%(body)s 意见:%(opinion)s") % {"body": body, "opinion": opinion}
     notify(
@@ -195,7 +207,7 @@ def _ask_host(leave: LeaveRequest) -> None:
     notify(
         recipients=host_approvers(leave.placement).exclude(pk=leave.requested_by_id),
         title=_("请审批:%(cadre)s 请假 %(days)s 天") % _summary(leave),
-        body=_("%(cadre)s 申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave),
+        body=_("%(cadre)s 申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave) + days_provisional_note(leave),
         url=_portal_url(leave), topic=leave_topic(leave),
     )
 
@@ -209,7 +221,8 @@ def _ask_department(leave: LeaveRequest, *, filing: bool) -> None:
     notify(
         recipients=department_staff_users([leave.department_id]).exclude(pk=leave.requested_by_id),
         title=title,
-        body=_("%(cadre)s(挂职单位:%(unit)s)申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary,
+        body=_("%(cadre)s(挂职单位:%(unit)s)申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary
+        + days_provisional_note(leave),
         url=_admin_url(leave), topic=leave_topic(leave),
     )
 
@@ -303,12 +316,13 @@ def leave_request_create(
             )
     policy = placement.program.policy
     days = leave_days_count(period, counting=policy.leave_day_counting)
+    days_provisional = leave_days_provisional(period, counting=policy.leave_day_counting)
     if days <= 0:
         raise LeaveError(_("所选日期均为休息日或节假日,无需请假。"))
     escalated = days > policy.leave_threshold_days  # D3: "up to the threshold" includes it.
     leave = LeaveRequest.objects.create(
         placement=placement, kind=kind, start_date=start_date, start_afternoon=start_afternoon,
-        end_date=end_date, end_noon=end_noon, days=days, reason=reason, status=S.PENDING_HOST,
+        end_date=end_date, end_noon=end_noon, days=days, days_provisional=days_provisional, reason=reason, status=S.PENDING_HOST,
         escalated=escalated, escalation_mode=policy.leave_escalation_mode if escalated else "",
         department=placement.cadre.managing_department if escalated else None,
         requested_by=acting_user, status_changed_at=timezone.now(),
@@ -316,7 +330,7 @@ def leave_request_create(
     LeaveStep.objects.create(leave=leave, action=LeaveStep.Action.SUBMIT, to_status=S.PENDING_HOST, opinion=reason, actor=acting_user)
     audit_record(
         actor=acting_user, action="leave_submit", target=leave,
-        data={"days": str(days), "escalated": escalated, "mode": leave.escalation_mode,
+        data={"days": str(days), "days_provisional": days_provisional, "escalated": escalated, "mode": leave.escalation_mode,
               "department": leave.department_id, "threshold": days_text(policy.leave_threshold_days)},
     )
     _ask_host(leave)
@@ -371,7 +385,7 @@ def leave_department_decide(*, acting_user, leave: LeaveRequest, approve: bool, 
     notify(
         recipients=host_approvers(leave.placement),
         title=_("%(cadre)s 的请假%(outcome)s") % {**_summary(leave), "outcome": outcome},
-        body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave), url=_portal_url(leave),
+        body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave) + days_provisional_note(leave), url=_portal_url(leave),
     )
     return leave
 
@@ -413,7 +427,7 @@ def leave_cancel(*, acting_user, leave: LeaveRequest, reason: str = "", today: d
         notify(
             recipients=host_approvers(leave.placement),
             title=_("%(cadre)s 已撤销请假") % _summary(leave),
-            body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave), url=_portal_url(leave),
+            body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave) + days_provisional_note(leave), url=_portal_url(leave),
         )
     return leave
 
