@@ -101,6 +101,7 @@ class HolidayAdmin(HolidayManagersOnly, ScopedAdmin, admin.ModelAdmin):
             raise PermissionDenied(_("只有负责维护全国节假日表的工作人员可以录入节假日安排。"))
         form = HolidayNoticeForm(request.POST or None)
         notice = diff = None
+        errors = []
         if request.method == "POST" and form.is_valid():
             try:
                 notice = notice_parse(form.cleaned_data["text"])
@@ -115,7 +116,7 @@ class HolidayAdmin(HolidayManagersOnly, ScopedAdmin, admin.ModelAdmin):
                     except ApplicationError as exc:
                         if isinstance(exc, PermissionDenied):
                             raise
-                        form.add_error(None, exc.message)
+                        errors.append(exc.message)
                     else:
                         self.message_user(request, " ".join([
                             _("已按通知录入%(year)s年节假日安排:新增 %(added)d 天,修改 %(changed)d 天。")
@@ -125,7 +126,7 @@ class HolidayAdmin(HolidayManagersOnly, ScopedAdmin, admin.ModelAdmin):
                         url = reverse("admin:programs_holiday_changelist")
                         return HttpResponseRedirect(f"{url}?date__year={notice.year}")
                 elif "confirm" in request.POST:
-                    form.add_error(None, _("节假日表在此期间有变化,请重新核对下面的比较结果后再保存。"))
+                    errors.append(_("节假日表在此期间有变化,请重新核对下面的比较结果后再保存。"))
                 form = HolidayNoticeForm(initial={"text": form.cleaned_data["text"], "digest": digest})
         rows = []
         if diff is not None:
@@ -146,6 +147,7 @@ class HolidayAdmin(HolidayManagersOnly, ScopedAdmin, admin.ModelAdmin):
             "title": _("按国务院通知录入节假日安排"),
             "opts": self.model._meta,
             "form": form,
+            "errors": errors,
             "notice": notice,
             "diff": diff,
             "rows": rows,
