@@ -61,7 +61,7 @@ class LeaveRequest(models.Model):
     # D3: counted over a year whose holiday schedule was not entered yet (days off by law only).
     days_provisional = models.BooleanField(
         _("天数暂按法定节假日计算"), default=False,
-        help_text=_("涉及尚未公布节假日安排的年度,待国务院公布安排后核定。"),
+        help_text=_("涉及尚未公布节假日安排的年度，待国务院公布安排后核定。"),
     )
     # D3: the schedule arrived after the request left its first step; staff check the count.
     schedule_review = models.BooleanField(_("节假日安排公布后待复核"), default=False, db_index=True)

@@ -50,7 +50,7 @@ class HolidayManagersOnly:
 class HolidayNoticeForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("通知全文"), widget=forms.Textarea(attrs={"rows": 16, "cols": 90}),
-        help_text=gettext_lazy("粘贴国务院办公厅关于××××年部分节假日安排的通知,从标题到落款日期。"),
+        help_text=gettext_lazy("粘贴国务院办公厅关于××××年部分节假日安排的通知，从标题到落款日期。"),
     )
     digest = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -119,14 +119,14 @@ class HolidayAdmin(HolidayManagersOnly, ScopedAdmin, admin.ModelAdmin):
                         errors.append(exc.message)
                     else:
                         self.message_user(request, " ".join([
-                            _("已按通知录入%(year)s年节假日安排:新增 %(added)d 天,修改 %(changed)d 天。")
+                            _("已按通知录入%(year)s年节假日安排：新增 %(added)d 天，修改 %(changed)d 天。")
                             % {"year": notice.year, "added": entered.added, "changed": entered.changed},
                             *entered.follow_up,
                         ]), messages.SUCCESS)
                         url = reverse("admin:programs_holiday_changelist")
                         return HttpResponseRedirect(f"{url}?date__year={notice.year}")
                 elif "confirm" in request.POST:
-                    errors.append(_("节假日表在此期间有变化,请重新核对下面的比较结果后再保存。"))
+                    errors.append(_("节假日表在此期间有变化，请重新核对下面的比较结果后再保存。"))
                 form = HolidayNoticeForm(initial={"text": form.cleaned_data["text"], "digest": digest})
         rows = []
         if diff is not None:
@@ -137,7 +137,7 @@ class HolidayAdmin(HolidayManagersOnly, ScopedAdmin, admin.ModelAdmin):
                     compare = _("新增")
                 elif day.date in changed:
                     change = changed[day.date]
-                    compare = _("将修改(表中原为:%(kind)s,%(name)s)") % {"kind": change.old_kind_label, "name": change.old_name}
+                    compare = _("将修改（表中原为：%(kind)s，%(name)s）") % {"kind": change.old_kind_label, "name": change.old_name}
                 else:
                     compare = _("相同")
                 rows.append({"day": day, "kind": Holiday.Kind(day.kind).label, "weekday": WEEKDAYS[day.date.weekday()],
@@ -161,7 +161,7 @@ class HolidayYearForm(forms.ModelForm):
     class Meta:
         model = HolidayYear
         fields = ["year", "reference"]
-        help_texts = {"reference": gettext_lazy("已在节假日表中逐日录入该年全部放假和调休上班日期后,在此确认该年安排已录入。")}
+        help_texts = {"reference": gettext_lazy("已在节假日表中逐日录入该年全部放假和调休上班日期后，在此确认该年安排已录入。")}
 
 
 @admin.register(HolidayYear)

@@ -78,11 +78,11 @@ def _notice_year(text: str) -> int:
         years += [int(match) for match in pattern.findall(text)]
     if not years:
         raise HolidayNoticeError(
-            _("未找到通知所属的年份:请连同标题“国务院办公厅关于××××年部分节假日安排的通知”一起粘贴。")
+            _("未找到通知所属的年份：请连同标题“国务院办公厅关于××××年部分节假日安排的通知”一起粘贴。")
         )
     if len(set(years)) > 1:
         raise HolidayNoticeError(
-            _("通知中出现了不同的年份(%(years)s),无法确定是哪一年的安排。")
+            _("通知中出现了不同的年份（%(years)s），无法确定是哪一年的安排。")
             % {"years": "、".join(str(year) for year in sorted(set(years)))}
         )
     return years[0]
@@ -116,7 +116,7 @@ class _ItemReader:
         self.new_year = heading.split("、")[0] == "元旦"
 
     def error(self, message: str, **values) -> HolidayNoticeError:
-        return HolidayNoticeError(_("“%(item)s”一项:%(message)s") % {"item": self.heading, "message": message % values})
+        return HolidayNoticeError(_("“%(item)s”一项：%(message)s") % {"item": self.heading, "message": message % values})
 
     def _date(self, match, *, month: int | None, year: int | None) -> dt.date:
         month = int(match["month"]) if match["month"] else month
@@ -135,7 +135,7 @@ class _ItemReader:
             written = _WEEKDAYS.index("日" if note.group(1) == "天" else note.group(1))
             if written != day.weekday():
                 raise self.error(
-                    _("%(day)s 标注为“%(written)s”,但%(year)d年%(day)s是星期%(actual)s。请核对年份和日期。"),
+                    _("%(day)s 标注为“%(written)s”，但%(year)d年%(day)s是星期%(actual)s。请核对年份和日期。"),
                     day=_day_label(day), written=note.group(0), year=day.year, actual=_WEEKDAYS[day.weekday()],
                 )
         return day
@@ -155,7 +155,7 @@ class _ItemReader:
                 if end <= start:
                     raise self.error(_("“%(text)s”的结束日期不在开始日期之后。"), text=clause.strip())
                 if (end - start).days > 15:
-                    raise self.error(_("“%(text)s”跨度超过半个月,不像节假日安排。"), text=clause.strip())
+                    raise self.error(_("“%(text)s”跨度超过半个月，不像节假日安排。"), text=clause.strip())
                 dates += [start + dt.timedelta(days=n) for n in range(1, (end - start).days + 1)]
                 previous = None
                 continue
@@ -185,7 +185,7 @@ class _ItemReader:
             total = _TOTAL.search(sentence)
             if total and sentence_off and int(total.group(1)) != len(set(sentence_off)):
                 raise self.error(
-                    _("通知写明共 %(total)s 天,但读出的放假日期是 %(count)d 天(%(first)s 至 %(last)s)。"),
+                    _("通知写明共 %(total)s 天，但读出的放假日期是 %(count)d 天（%(first)s 至 %(last)s）。"),
                     total=total.group(1), count=len(set(sentence_off)),
                     first=_day_label(min(sentence_off)), last=_day_label(max(sentence_off)),
                 )
@@ -202,7 +202,7 @@ def notice_parse(text: str) -> ParsedNotice:
     items = _items(text)
     if not items or "节假日" not in text:
         raise HolidayNoticeError(
-            _("粘贴的内容不是国务院办公厅关于节假日安排的通知:未找到“一、元旦:……”这样逐项列出的放假安排。")
+            _("粘贴的内容不是国务院办公厅关于节假日安排的通知：未找到“一、元旦：……”这样逐项列出的放假安排。")
         )
     year = _notice_year(text)
     kinds: dict[dt.date, NoticeDay] = {}
@@ -217,7 +217,7 @@ def notice_parse(text: str) -> ParsedNotice:
                     raise reader.error(_("%(day)s 不在 %(year)d 年内。"), day=day.isoformat(), year=year)
                 if kind == WORKDAY and day.weekday() < 5:
                     raise reader.error(
-                        _("%(day)s 是星期%(weekday)s,本来就是工作日,却列为调休上班。请核对粘贴的内容。"),
+                        _("%(day)s 是星期%(weekday)s，本来就是工作日，却列为调休上班。请核对粘贴的内容。"),
                         day=_day_label(day), weekday=_WEEKDAYS[day.weekday()],
                     )
                 known = kinds.get(day)

@@ -148,14 +148,14 @@ def holiday_year_confirm(*, acting_user, year: int, reference: str = "") -> Sche
     existing = HolidayYear.objects.select_for_update().filter(year=year).first()
     if existing is not None:
         raise ProgramsError(
-            _("%(year)s年节假日安排已于 %(when)s 录入(%(source)s)。")
+            _("%(year)s年节假日安排已于 %(when)s 录入（%(source)s）。")
             % {"year": year, "when": f"{timezone.localtime(existing.entered_at):%Y-%m-%d}",
                "source": existing.get_source_display()}
         )
     rows = Holiday.objects.filter(date__year=year)
     if not rows.exists():
         raise ProgramsError(
-            _("节假日表中没有%(year)s年的日期:请先逐日录入,或按国务院通知录入。") % {"year": year}
+            _("节假日表中没有%(year)s年的日期：请先逐日录入，或按国务院通知录入。") % {"year": year}
         )
     return _year_entered(
         acting_user=acting_user, year=year, source=HolidayYear.Source.STAFF, reference=(reference or "").strip(),

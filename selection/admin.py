@@ -171,7 +171,7 @@ class SelectionAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
         if obj.notice_end is None:
             return "—"
         if obj.notice_end_provisional:
-            return _("%(day)s(暂按法定节假日计算,待国务院公布安排后核定)") % {"day": obj.notice_end.isoformat()}
+            return _("%(day)s（暂按法定节假日计算，待国务院公布安排后核定）") % {"day": obj.notice_end.isoformat()}
         return obj.notice_end.isoformat()
 
     @admin.display(description=gettext_lazy("报名人数"), ordering="_applications")

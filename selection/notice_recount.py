@@ -42,13 +42,13 @@ def selections_recheck_for_year(*, acting_user, year: int) -> list[str]:
             short.append(selection)
             notify(
                 recipients=department_staff_users([selection.program.organising_department_id]),
-                title=_("请核对公示期:%(program)s") % {"program": selection.program.name},
-                body=_("按公布的%(year)s年节假日安排,自 %(start)s 起的 %(days)d 个工作日应到 %(shortest)s,"
+                title=_("请核对公示期：%(program)s") % {"program": selection.program.name},
+                body=_("按公布的%(year)s年节假日安排，自 %(start)s 起的 %(days)d 个工作日应到 %(shortest)s，"
                        "公示现定于 %(end)s 结束。请核对是否需要延长公示。")
                 % {"year": year, "start": selection.notice_start.isoformat(), "days": working_days,
                    "shortest": shortest.isoformat(), "end": selection.notice_end.isoformat()},
                 url=reverse("admin:selection_selection_change", args=[selection.pk]),
             )
     if short:
-        return [_("%(count)d 个选派工作的公示期按新安排不足规定的工作日,已通知组织部核对。") % {"count": len(short)}]
+        return [_("%(count)d 个选派工作的公示期按新安排不足规定的工作日，已通知组织部核对。") % {"count": len(short)}]
     return []

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='leaverequest',
             name='days_provisional',
-            field=models.BooleanField(default=False, help_text='涉及尚未公布节假日安排的年度,待国务院公布安排后核定。', verbose_name='天数暂按法定节假日计算'),
+            field=models.BooleanField(default=False, help_text='涉及尚未公布节假日安排的年度，待国务院公布安排后核定。', verbose_name='天数暂按法定节假日计算'),
         ),
         migrations.AddField(
             model_name='leaverequest',

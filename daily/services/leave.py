@@ -96,7 +96,7 @@ def leave_days_provisional(period: LeavePeriod, *, counting: str = PolicyFields.
 
 def days_provisional_note(leave: LeaveRequest) -> str:
     """The sentence a message quoting the days adds when they are provisional."""
-    return _("天数暂按法定节假日计算,待国务院公布节假日安排后核定。") if leave.days_provisional else ""
+    return _("天数暂按法定节假日计算，待国务院公布节假日安排后核定。") if leave.days_provisional else ""
 
 
 def days_text(value: Decimal) -> str:

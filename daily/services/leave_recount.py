@@ -49,9 +49,9 @@ def leave_days_display(leave: LeaveRequest) -> str:
     """The days as pages show them, with what is provisional or awaiting review."""
     text = _("%(days)s 天") % {"days": days_text(leave.days)}
     if leave.schedule_review_days is not None and leave.schedule_review_days != leave.days:
-        return _("%(text)s(按公布的节假日安排应为 %(days)s 天)") % {"text": text, "days": days_text(leave.schedule_review_days)}
+        return _("%(text)s（按公布的节假日安排应为 %(days)s 天）") % {"text": text, "days": days_text(leave.schedule_review_days)}
     if leave.days_provisional:
-        return _("%(text)s(暂按法定节假日计算,待国务院公布安排后核定)") % {"text": text}
+        return _("%(text)s（暂按法定节假日计算，待国务院公布安排后核定）") % {"text": text}
     return text
 
 
@@ -61,8 +61,8 @@ def _touching(year: int):
 
 def _route_text(leave: LeaveRequest, threshold) -> str:
     if not leave.escalated:
-        return _("在 %(threshold)s 天以内,由挂职单位审批") % {"threshold": days_text(threshold)}
-    return _("超过 %(threshold)s 天,挂职单位签署意见后报%(department)s%(mode)s") % {
+        return _("在 %(threshold)s 天以内，由挂职单位审批") % {"threshold": days_text(threshold)}
+    return _("超过 %(threshold)s 天，挂职单位签署意见后报%(department)s%(mode)s") % {
         "threshold": days_text(threshold), "department": leave.department, "mode": leave.get_escalation_mode_display(),
     }
 
@@ -85,7 +85,7 @@ def _recount_first_step(*, acting_user, leave: LeaveRequest, year: int) -> bool:
     heading = _("%(year)s年节假日安排已录入") % {"year": year}
     notifications_close_topic(topic=leave_topic(leave))
     if days <= 0:
-        opinion = _("%(heading)s,所请日期均为节假日或休息日,无需请假,申请自动撤销。") % {"heading": heading}
+        opinion = _("%(heading)s，所请日期均为节假日或休息日，无需请假，申请自动撤销。") % {"heading": heading}
         _move(acting_user=acting_user, leave=leave, to_status=S.CANCELLED, action=LeaveStep.Action.RECOUNT, opinion=opinion)
         _tell(leave, title=_("请假申请已自动撤销"), body=opinion)
         return True
@@ -98,12 +98,12 @@ def _recount_first_step(*, acting_user, leave: LeaveRequest, year: int) -> bool:
     leave.days, leave.days_provisional, leave.escalated = days, provisional, escalated
     leave.save(update_fields=["days", "days_provisional", "escalated", "escalation_mode", "department"])
     if changed_days:
-        opinion = _("%(heading)s,请假天数由 %(old)s 天重新计算为 %(new)s 天;%(route)s。") % {
+        opinion = _("%(heading)s，请假天数由 %(old)s 天重新计算为 %(new)s 天；%(route)s。") % {
             "heading": heading, "old": days_text(old_days), "new": days_text(days),
             "route": _route_text(leave, policy.leave_threshold_days),
         }
     else:
-        opinion = _("%(heading)s,请假天数 %(days)s 天经核定无变化。") % {"heading": heading, "days": days_text(days)}
+        opinion = _("%(heading)s，请假天数 %(days)s 天经核定无变化。") % {"heading": heading, "days": days_text(days)}
     LeaveStep.objects.create(
         leave=leave, action=LeaveStep.Action.RECOUNT, from_status=S.PENDING_HOST, to_status=S.PENDING_HOST,
         opinion=opinion, actor=acting_user if getattr(acting_user, "pk", None) else None,
@@ -144,7 +144,7 @@ def _flag_later(*, acting_user, leave: LeaveRequest, year: int) -> bool:
     leave.schedule_review, leave.schedule_review_days = True, days
     leave.save(update_fields=["schedule_review", "schedule_review_days"])
     summary = _summary(leave)
-    opinion = _("%(year)s年节假日安排已录入,按公布的安排应为 %(new)s 天(原按 %(old)s 天办理),请组织部复核。") % {
+    opinion = _("%(year)s年节假日安排已录入，按公布的安排应为 %(new)s 天（原按 %(old)s 天办理），请组织部复核。") % {
         "year": year, "new": days_text(days), "old": summary["days"],
     }
     LeaveStep.objects.create(
@@ -156,8 +156,8 @@ def _flag_later(*, acting_user, leave: LeaveRequest, year: int) -> bool:
     department_id = leave.department_id or leave.placement.cadre.managing_department_id
     notify(
         recipients=department_staff_users([department_id]),
-        title=_("请复核:%(cadre)s 的请假天数(节假日安排公布后)") % summary,
-        body=_("%(cadre)s %(start)s 至 %(end)s 的%(kind)s(%(status)s)原按 %(days)s 天办理。") % {
+        title=_("请复核：%(cadre)s 的请假天数（节假日安排公布后）") % summary,
+        body=_("%(cadre)s %(start)s 至 %(end)s 的%(kind)s（%(status)s）原按 %(days)s 天办理。") % {
             **summary, "status": leave.get_status_display()} + opinion,
         url=reverse("admin:daily_leaverequest_change", args=[leave.pk]),
     )
@@ -175,7 +175,7 @@ def leaves_recount_for_year(*, acting_user, year: int) -> list[str]:
     if recounted:
         lines.append(_("重新计算了 %(count)d 件待挂职单位审批的请假。") % {"count": recounted})
     if flagged:
-        lines.append(_("%(count)d 件已进入后续环节的请假天数有变化,已标为“节假日安排公布后待复核”。") % {"count": flagged})
+        lines.append(_("%(count)d 件已进入后续环节的请假天数有变化，已标为“节假日安排公布后待复核”。") % {"count": flagged})
     return lines
 
 

@@ -45,7 +45,7 @@ def test_D3_leave_over_spring_festival_2027_is_not_counted_six_days_and_escalate
     assert (leave.days, leave.escalated, leave.department, leave.days_provisional) == (Decimal(2), False, None, True)
     assert AuditLog.objects.get(action="leave_submit", target_id=str(leave.pk)).data["days_provisional"] is True
     [asked] = notifications(world.users["hostunit"])
-    assert "共 2 天。天数暂按法定节假日计算,待国务院公布节假日安排后核定。" in asked.body
+    assert "共 2 天。天数暂按法定节假日计算，待国务院公布节假日安排后核定。" in asked.body
 
 
 def test_D3_a_first_step_request_left_with_no_working_day_is_withdrawn_when_the_year_arrives(world):
@@ -70,7 +70,7 @@ def test_D3_a_first_step_request_is_recounted_and_de_escalated(world):
     assert (leave.status, leave.days, leave.escalated, leave.escalation_mode, leave.department, leave.days_provisional) == (
         S.PENDING_HOST, Decimal(2), False, "", None, False)
     step = leave.steps.get(action=LeaveStep.Action.RECOUNT)
-    assert step.opinion == "2027年节假日安排已录入,请假天数由 4 天重新计算为 2 天;在 3 天以内,由挂职单位审批。"
+    assert step.opinion == "2027年节假日安排已录入，请假天数由 4 天重新计算为 2 天；在 3 天以内，由挂职单位审批。"
     audit = AuditLog.objects.get(action="leave_recount", target_id=str(leave.pk))
     assert audit.data["before"] == {"days": "4.0", "escalated": True, "department": world.zezhou.pk, "provisional": True}
     assert audit.data["after"] == {"days": "2", "escalated": False, "department": None, "provisional": False}
@@ -91,7 +91,7 @@ def test_D3_a_first_step_request_is_escalated_when_a_make_up_day_adds_a_working_
     leave.refresh_from_db()
     # 1-31 (Sunday) is worked for 春节: four days, over the threshold, to the cadre's department.
     assert (leave.days, leave.escalated, leave.escalation_mode, leave.department) == (Decimal(4), True, "approval", world.zezhou)
-    assert "超过 3 天,挂职单位签署意见后报泽州县委组织部" in leave.steps.get(action=LeaveStep.Action.RECOUNT).opinion
+    assert "超过 3 天，挂职单位签署意见后报泽州县委组织部" in leave.steps.get(action=LeaveStep.Action.RECOUNT).opinion
 
 
 def test_D3_a_request_past_its_first_step_is_flagged_for_review_not_changed(client, world):
@@ -105,14 +105,14 @@ def test_D3_a_request_past_its_first_step_is_flagged_for_review_not_changed(clie
     assert step.from_status == step.to_status == S.PENDING_DEPARTMENT
     flag = AuditLog.objects.get(action="leave_schedule_review_flag", target_id=str(leave.pk))
     assert flag.data == {"year": 2027, "days": "4.0", "review_days": "2", "status": "pending_department"}
-    assert notifications(world.users["countystaff"], "按公布的安排应为 2 天(原按 4 天办理)")
-    assert entered.follow_up == ["1 件已进入后续环节的请假天数有变化,已标为“节假日安排公布后待复核”。"]
+    assert notifications(world.users["countystaff"], "按公布的安排应为 2 天（原按 4 天办理）")
+    assert entered.follow_up == ["1 件已进入后续环节的请假天数有变化，已标为“节假日安排公布后待复核”。"]
 
     staff = world.users["countystaff"]
     client.force_login(staff)
     listed = client.get(reverse("admin:daily_leaverequest_changelist") + "?schedule_review=1")
     assert list(listed.context["cl"].result_list) == [leave]
-    assert "4 天(按公布的节假日安排应为 2 天)" in listed.content.decode()
+    assert "4 天（按公布的节假日安排应为 2 天）" in listed.content.decode()
     leave_schedule_review_done(acting_user=staff, leave=leave, opinion="已与挂职单位核对")
     leave.refresh_from_db()
     assert leave.schedule_review is False and leave.status == S.PENDING_DEPARTMENT
@@ -141,7 +141,7 @@ def test_D3_provisional_days_are_marked_on_every_page_that_shows_them(client, wo
         assert PROVISIONAL in client.get(url).content.decode(), url
     client.force_login(world.users["countystaff"])
     for url in (reverse("admin:daily_leaverequest_changelist"), reverse("admin:daily_leaverequest_change", args=[leave.pk])):
-        assert "2 天(暂按法定节假日计算,待国务院公布安排后核定)" in client.get(url).content.decode(), url
+        assert "2 天（暂按法定节假日计算，待国务院公布安排后核定）" in client.get(url).content.decode(), url
     enter_2027(world)
     client.force_login(world.users["cadre"])
     assert PROVISIONAL not in client.get(reverse("daily:leave_detail", kwargs={"pk": leave.pk})).content.decode()

@@ -80,7 +80,7 @@ def test_D3_notice_page_reads_shows_and_saves_after_confirmation(client, world):
     response = client.post(NOTICE_URL, {"text": NOTICE_2027, "read": "1"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "读出的 2027 年节假日安排(国办发明电〔2026〕99号)" in page
+    assert "读出的 2027 年节假日安排（国办发明电〔2026〕99号）" in page
     assert "2027-01-31" in page and "新增" in page
     assert not HolidayYear.objects.filter(year=2027).exists()  # nothing saved before confirmation
     digest = response.context["form"].initial["digest"]

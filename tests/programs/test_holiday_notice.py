@@ -121,7 +121,7 @@ def test_D3_notice_parse_reads_full_width_text_and_years_written_in_the_dates():
 
 
 def test_D3_notice_parse_reads_a_new_year_range_across_the_year_end():
-    notice = notice_parse("国务院办公厅关于2022年部分节假日安排的通知\n一、元旦:12月31日至1月2日放假调休,共3天。\n")
+    notice = notice_parse("国务院办公厅关于2022年部分节假日安排的通知\n一、元旦：12月31日至1月2日放假调休，共3天。\n")
     assert [d.date for d in notice.holidays] == [dt.date(2021, 12, 31), dt.date(2022, 1, 1), dt.date(2022, 1, 2)]
 
 
@@ -129,9 +129,9 @@ def test_D3_notice_parse_reads_a_new_year_range_across_the_year_end():
     ("text", "message"),
     [
         ("", "请粘贴国务院办公厅关于节假日安排的通知全文。"),
-        ("关于做好2027年春节期间值班工作的通知\n各单位:请做好值班安排,确保平安。", "粘贴的内容不是国务院办公厅关于节假日安排的通知"),
+        ("关于做好2027年春节期间值班工作的通知\n各单位：请做好值班安排，确保平安。", "粘贴的内容不是国务院办公厅关于节假日安排的通知"),
         ("Lorem ipsum dolor sit amet, 1月1日.", "粘贴的内容不是国务院办公厅关于节假日安排的通知"),
-        ("国务院办公厅关于部分节假日安排的通知\n一、元旦:1月1日放假,与周末连休。", "未找到通知所属的年份"),
+        ("国务院办公厅关于部分节假日安排的通知\n一、元旦：1月1日放假，与周末连休。", "未找到通知所属的年份"),
     ],
 )
 def test_D3_notice_parse_refuses_text_that_is_not_a_notice(text, message):
@@ -144,9 +144,9 @@ def test_D3_notice_parse_refuses_text_that_is_not_a_notice(text, message):
     ("change", "message"),
     [
         # The 2025 notice pasted under another year: the weekdays written beside the dates disagree.
-        (lambda t: t.replace("2025年", "2026年"), "1月1日 标注为“周三”,但2026年1月1日是星期四"),
-        (lambda t: t.replace("共8天。1月26日", "共7天。1月26日"), "通知写明共 7 天,但读出的放假日期是 8 天"),
-        (lambda t: t.replace("关于2025年", "关于2024年"), "通知中出现了不同的年份(2024、2025)"),
+        (lambda t: t.replace("2025年", "2026年"), "1月1日 标注为“周三”，但2026年1月1日是星期四"),
+        (lambda t: t.replace("共8天。1月26日", "共7天。1月26日"), "通知写明共 7 天，但读出的放假日期是 8 天"),
+        (lambda t: t.replace("关于2025年", "关于2024年"), "通知中出现了不同的年份（2024、2025）"),
     ],
 )
 def test_D3_notice_parse_says_what_is_wrong_with_a_damaged_notice(change, message):
@@ -156,7 +156,7 @@ def test_D3_notice_parse_says_what_is_wrong_with_a_damaged_notice(change, messag
 
 
 def test_D3_notice_parse_refuses_a_weekday_listed_as_a_make_up_day():
-    text = "国务院办公厅关于2026年部分节假日安排的通知\n一、元旦:1月1日至3日放假调休,共3天。1月5日上班。\n"
+    text = "国务院办公厅关于2026年部分节假日安排的通知\n一、元旦：1月1日至3日放假调休，共3天。1月5日上班。\n"
     with pytest.raises(HolidayNoticeError) as refused:
         notice_parse(text)
-    assert "1月5日 是星期一,本来就是工作日" in refused.value.message
+    assert "1月5日 是星期一，本来就是工作日" in refused.value.message

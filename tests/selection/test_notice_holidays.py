@@ -30,7 +30,7 @@ def test_D3_a_notice_from_2027_02_05_does_not_end_in_the_spring_festival(client,
     assert unentered.selection.notice_end == dt.date(2027, 2, 17)
     assert unentered.selection.notice_end_provisional is True
     client.force_login(unentered.staff)
-    shown = "2027-02-17(暂按法定节假日计算,待国务院公布安排后核定)"
+    shown = "2027-02-17（暂按法定节假日计算，待国务院公布安排后核定）"
     assert shown in client.get(reverse("admin:selection_selection_changelist")).content.decode()
     assert shown in client.get(reverse("admin:selection_selection_change", args=[unentered.selection.pk])).content.decode()
 
@@ -44,5 +44,5 @@ def test_D3_a_published_notice_made_short_by_the_schedule_is_reported_not_moved(
     audit = AuditLog.objects.get(action="selection_notice_recheck", target_id=str(unentered.selection.pk))
     assert audit.data == {"year": 2027, "provisional": False, "shortest_end": "2027-02-19", "too_short": True}
     told = Notification.objects.get(recipient=unentered.staff, title__startswith="请核对公示期")
-    assert "应到 2027-02-19,公示现定于 2027-02-17 结束" in told.body
-    assert "1 个选派工作的公示期按新安排不足规定的工作日,已通知组织部核对。" in entered.follow_up
+    assert "应到 2027-02-19，公示现定于 2027-02-17 结束" in told.body
+    assert "1 个选派工作的公示期按新安排不足规定的工作日，已通知组织部核对。" in entered.follow_up
