@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,9 +118,14 @@ def holiday_notice_enter(*, acting_user, notice: ParsedNotice) -> ScheduleEntere
     # One writer per year at a time: the second waits and diffs against the first's rows.
     HolidayYear.objects.select_for_update().filter(year=notice.year).first()
     diff = schedule_diff(notice)
-    Holiday.objects.bulk_create(
-        [Holiday(date=day.date, kind=day.kind, name=day.name, source=Holiday.Source.NOTICE) for day in diff.added]
-    )
+    try:
+        with transaction.atomic():
+            Holiday.objects.bulk_create(
+                [Holiday(date=day.date, kind=day.kind, name=day.name, source=Holiday.Source.NOTICE) for day in diff.added]
+            )
+    except IntegrityError:
+        # Another writer added the same days a moment ago (a year not entered has no row to lock).
+        raise ProgramsError(_("另一位工作人员正在录入%(year)s年的节假日安排，请刷新后重新核对。") % {"year": notice.year}) from None
     for change in diff.changed:
         Holiday.objects.filter(date=change.date).update(
             kind=change.new_kind, name=change.new_name, source=Holiday.Source.NOTICE

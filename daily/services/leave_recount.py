@@ -83,7 +83,9 @@ def _recount_first_step(*, acting_user, leave: LeaveRequest, year: int) -> bool:
     before = {"days": str(leave.days), "escalated": leave.escalated, "department": leave.department_id,
               "provisional": leave.days_provisional}
     heading = _("%(year)s年节假日安排已录入") % {"year": year}
-    notifications_close_topic(topic=leave_topic(leave))
+    rerouted = days != leave.days or escalated != leave.escalated
+    if rerouted:
+        notifications_close_topic(topic=leave_topic(leave))
     if days <= 0:
         opinion = _("%(heading)s，所请日期均为节假日或休息日，无需请假，申请自动撤销。") % {"heading": heading}
         _move(acting_user=acting_user, leave=leave, to_status=S.CANCELLED, action=LeaveStep.Action.RECOUNT, opinion=opinion)
@@ -114,7 +116,8 @@ def _recount_first_step(*, acting_user, leave: LeaveRequest, year: int) -> bool:
               "after": {"days": str(days), "escalated": escalated, "department": leave.department_id,
                         "provisional": provisional}},
     )
-    _ask_host(leave)  # the approvers' request to act, with the new count
+    if rerouted:
+        _ask_host(leave)  # the approvers' request to act, with the new count and route
     if changed_days:
         _tell(leave, title=_("请假天数已按公布的节假日安排重新计算"), body=opinion)
     return True

@@ -150,3 +150,15 @@ def test_D3_provisional_days_are_marked_on_every_page_that_shows_them(client, wo
 def test_D3_leave_within_an_entered_year_is_not_provisional(world):
     leave = request_leave(world, D(2026, 12, 14), D(2026, 12, 15))
     assert (leave.days, leave.days_provisional) == (Decimal(2), False)
+
+
+def test_D3_a_confirmed_count_is_no_longer_provisional_and_asks_nobody_again(world):
+    leave = request_leave(world, D(2027, 2, 23), D(2027, 2, 24))  # no holiday that week, by law or notice
+    assert (leave.days, leave.days_provisional) == (Decimal(2), True)
+    enter_2027(world)
+    leave.refresh_from_db()
+    assert (leave.status, leave.days, leave.days_provisional) == (S.PENDING_HOST, Decimal(2), False)
+    assert leave.steps.get(action=LeaveStep.Action.RECOUNT).opinion == "2027年节假日安排已录入，请假天数 2 天经核定无变化。"
+    [asked] = notifications(world.users["hostunit"])
+    assert asked.read_at is None  # the approvers' request stands; no second one
+    assert not notifications(world.users["cadre"])
