@@ -13,6 +13,7 @@ from core.exceptions import ApplicationError
 from . import selectors
 from .models import LeaveRequest, LeaveStep
 from .services import leave as leave_services
+from .services import leave_recount
 
 
 class LeaveStepInline(admin.TabularInline):
@@ -50,6 +51,17 @@ class OverdueFilter(FlagFilter):
         return selectors.leave_requests_overdue(queryset)
 
 
+class ScheduleReviewFilter(FlagFilter):
+    """D3: requests past their first step whose count changed when the year's schedule arrived."""
+
+    title = gettext_lazy("节假日安排")
+    parameter_name = "schedule_review"
+    label = gettext_lazy("节假日安排公布后待复核")
+
+    def narrow(self, request, queryset):
+        return queryset.filter(schedule_review=True)
+
+
 class LeaveDecisionForm(forms.Form):
     opinion = forms.CharField(
         label=gettext_lazy("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
@@ -66,11 +78,12 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
     scope_selector = staticmethod(selectors.leave_requests_visible_to)
     scope_select_related = ("placement__cadre", "placement__host_post__host_unit")
     list_display = [
-        "cadre", "host_unit", "kind", "start_date", "end_date", "days", "is_backdated", "status", "route", "department",
-        "return_state", "created_at",
+        "cadre", "host_unit", "kind", "start_date", "end_date", "days_shown", "is_backdated", "status", "route",
+        "department", "return_state", "created_at",
     ]
     list_filter = [
-        AwaitingMeFilter, OverdueFilter, "status", "is_backdated", "escalated", "escalation_mode", "kind",
+        AwaitingMeFilter, OverdueFilter, ScheduleReviewFilter, "status", "is_backdated", "escalated", "escalation_mode",
+        "kind",
         ("placement__program", ScopedRelatedFilter), ("placement__host_post__host_unit", ScopedRelatedFilter),
     ]
     list_select_related = ["department"]
@@ -78,11 +91,11 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
     search_help_text = gettext_lazy("按干部姓名、完整身份证号、挂职单位或事由查找。")
     date_hierarchy = "start_date"
     inlines = [LeaveStepInline]
-    actions = ["action_department_approve", "action_department_reject", "action_filing_acknowledge"]
+    actions = ["action_department_approve", "action_department_reject", "action_filing_acknowledge", "action_schedule_review"]
     fieldsets = [
         (None, {"fields": ["placement", "kind", "reason", "is_backdated", "late_reason", "status"]}),
         (gettext_lazy("时间(D3:半天计 0.5 天)"), {"fields": [
-            "start_date", "start_afternoon", "end_date", "end_noon", "days", "actual_return_date",
+            "start_date", "start_afternoon", "end_date", "end_noon", "days_shown", "schedule_review", "actual_return_date",
             "actual_return_afternoon", "actual_days",
         ]}),
         (gettext_lazy("审批路径(R11)"), {"fields": [
@@ -90,6 +103,10 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
             "requested_by", "created_at", "decided_at",
         ]}),
     ]
+
+    @admin.display(description=gettext_lazy("请假天数"), ordering="days")
+    def days_shown(self, obj):
+        return leave_recount.leave_days_display(obj)
 
     @admin.display(description=gettext_lazy("审批路径"))
     def route(self, obj):
@@ -111,7 +128,7 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
         return "—"
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in LeaveRequest._meta.fields] + ["joined"]
+        return [field.name for field in LeaveRequest._meta.fields] + ["joined", "days_shown"]
 
     def has_add_permission(self, request):
         return False  # the cadre requests leave in the portal
@@ -164,6 +181,14 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
         return self._decide(
             request, queryset, title=_("备案"), done=_("已备案"), opinion_required=False,
             call=lambda leave, opinion: leave_services.leave_filing_acknowledge(
+                acting_user=request.user, leave=leave, opinion=opinion),
+        )
+
+    @admin.action(description=gettext_lazy("节假日安排公布后已复核"), permissions=["change"])
+    def action_schedule_review(self, request, queryset):
+        return self._decide(
+            request, queryset, title=_("确认已复核"), done=_("已复核"), opinion_required=False,
+            call=lambda leave, opinion: leave_recount.leave_schedule_review_done(
                 acting_user=request.user, leave=leave, opinion=opinion),
         )
 

@@ -68,6 +68,16 @@ class LeaveRequest(models.Model):
     end_date = models.DateField(_("结束日期"))
     end_noon = models.BooleanField(_("结束日仅上午"), default=False, help_text=_("请假到结束日中午(半天)。"))
     days = models.DecimalField(_("请假天数"), max_digits=5, decimal_places=1)
+    # D3: counted over a year whose holiday schedule was not entered yet (days off by law only).
+    days_provisional = models.BooleanField(
+        _("天数暂按法定节假日计算"), default=False,
+        help_text=_("涉及尚未公布节假日安排的年度，待国务院公布安排后核定。"),
+    )
+    # D3: the schedule arrived after the request left its first step; staff check the count.
+    schedule_review = models.BooleanField(_("节假日安排公布后待复核"), default=False, db_index=True)
+    schedule_review_days = models.DecimalField(
+        _("按公布的安排应为(天)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
     reason = models.TextField(_("事由"))
     # 补假: the leave started before the request was made; the cadre says why it is late.
     is_backdated = models.BooleanField(_("补假"), default=False, help_text=_("开始日期早于提出申请的日期。"))
@@ -159,6 +169,8 @@ class LeaveStep(models.Model):
         FILING_ACKNOWLEDGE = "filing_acknowledge", _("组织部备案")
         CANCEL = "cancel", _("撤销")
         RETURN = "return", _("销假")
+        RECOUNT = "recount", _("按公布的节假日安排重新计算")
+        SCHEDULE_REVIEW = "schedule_review", _("节假日安排公布后复核")
 
     leave = models.ForeignKey(LeaveRequest, verbose_name=_("请假"), on_delete=models.CASCADE, related_name="steps")
     action = models.CharField(_("环节"), max_length=20, choices=Action.choices)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import AccessDenied, ApplicationError
+from programs.calendar import years_without_schedule
 from programs.models import Placement
 from programs.roles import user_scope
 
@@ -99,6 +100,8 @@ def leave_create(request):
                 messages.success(
                     request, leave_services.leave_submitted_text(leave, threshold=placement.program.policy.leave_threshold_days)
                 )
+                if leave.days_provisional:
+                    messages.warning(request, leave_services.days_provisional_note(leave))
                 return redirect("daily:leave_detail", pk=leave.pk)
     return render(request, "daily/leave_form.html", {
         "form": form, "placement": placement, "policy": placement.program.policy if placement else None,
@@ -106,6 +109,9 @@ def leave_create(request):
             policy=placement.program.policy, department=placement.cadre.managing_department
         ) if placement else "",
         "chain_notice": chain_notice,
+        # D3: years of the placement whose holiday schedule is not entered: counts there are provisional.
+        "unscheduled_years": years_without_schedule(timezone.localdate(), leave_services._placement_end(placement))
+        if placement else [],
     })
 
 

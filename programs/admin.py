@@ -43,7 +43,6 @@ from .imports import exports
 from .imports.resources import CadreResource, UnitResource
 from .models import (
     Cadre,
-    Holiday,
     HostPost,
     ManagingDepartmentChange,
     Mentor,
@@ -884,23 +883,6 @@ class TargetLetterAdmin(GapReportMixin, PlacementRecordAdmin):
 # --- Reference tables and roles (D3, D6) ------------------------------------------------------
 
 
-@admin.register(Holiday)
-class HolidayAdmin(ScopedAdmin, admin.ModelAdmin):
-    """The holiday table every working-day count reads (D3)."""
-
-    scope_selector = staticmethod(selectors.holidays_visible_to)
-    list_display = ["date", "name", "kind"]
-    list_filter = ["kind", "name"]
-    search_fields = ["name"]
-    date_hierarchy = "date"
-
-    def save_model(self, request, obj, form, change):
-        services.holiday_save(acting_user=request.user, holiday=obj)
-
-    def delete_model(self, request, obj):
-        services.holiday_delete(acting_user=request.user, holiday=obj)
-
-
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ScopedAdmin, admin.ModelAdmin):
     """Roles (D6). Staff read who holds roles in their subtree; the system administrator grants them."""
@@ -912,3 +894,7 @@ class RoleAssignmentAdmin(ScopedAdmin, admin.ModelAdmin):
     search_fields = ["user__username", "user__last_name", "user__first_name", "department__name", "unit__name"]
     autocomplete_fields = ["user", "department", "unit"]
     list_select_related = ["user", "department", "unit"]
+
+
+# The holiday table, its yearly schedules and the notice page (D3) have their own module.
+from . import admin_holidays  # noqa: E402, F401

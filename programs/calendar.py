@@ -1,14 +1,36 @@
 """Working days from the holiday table (D3): weekends off unless a make-up working day,
-weekdays on unless a statutory holiday. Used for leave (R11) and the public notice (R7)."""
+weekdays on unless a statutory holiday. Used for leave (R11) and the public notice (R7).
+
+A year whose schedule is not entered yet (no ``HolidayYear`` row) is counted with the days off
+the law fixes for it (``holiday_library.statutory_days_off``) and no make-up working days; rows
+staff put in the table for that year still win. Such a count is provisional: callers that keep
+or show the number ask ``years_without_schedule`` for the period they counted.
+"""
 
 import datetime as dt
 from datetime import timedelta
 
-from .models import Holiday
+from .holiday_library import statutory_days_off
+from .models import Holiday, HolidayYear
+
+
+def years_without_schedule(start: dt.date, end: dt.date) -> list[int]:
+    """The years from ``start`` to ``end`` whose schedule is not entered: a count over them is
+    provisional."""
+    if end < start:
+        return []
+    years = range(start.year, end.year + 1)
+    entered = set(HolidayYear.objects.filter(year__in=list(years)).values_list("year", flat=True))
+    return [year for year in years if year not in entered]
 
 
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, str]:
-    return dict(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind"))
+    overrides = dict(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind"))
+    for year in years_without_schedule(start, end):
+        for day in statutory_days_off(year):
+            if start <= day <= end:
+                overrides.setdefault(day, Holiday.Kind.HOLIDAY)
+    return overrides
 
 
 def _is_working(day: dt.date, overrides: dict[dt.date, str]) -> bool:

@@ -25,3 +25,7 @@ class CadreDataError(ProgramsError):
 
 class ProgramAccessDenied(AccessDenied):
     pass
+
+
+class HolidayNoticeError(ProgramsError):
+    """Pasted text that is not a State Council holiday notice, or one that cannot be read (D3)."""

@@ -815,8 +815,23 @@ class TargetLetter(models.Model):
         return str(_("%(year)s年目标管理责任书") % {"year": self.year})
 
 
+class HolidaySource(models.TextChoices):
+    """Where a holiday row, or a year's schedule, came from (D3)."""
+
+    LIBRARY = "library", _("节假日数据库")
+    NOTICE = "notice", _("国务院通知")
+    STAFF = "staff", _("工作人员录入")
+
+
 class Holiday(models.Model):
-    """The holiday table (D3): statutory days off and make-up working days (调休上班)."""
+    """The holiday table (D3): statutory days off and make-up working days (调休上班).
+
+    The table is the authority every working-day count reads; staff holding the permission
+    ``manage_holidays`` correct it. ``source`` says where a row came from, so a later fill from
+    the library never overwrites what staff entered.
+    """
+
+    Source = HolidaySource
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("放假")
@@ -825,14 +840,42 @@ class Holiday(models.Model):
     date = models.DateField(_("日期"), unique=True)
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("节日"), max_length=20)
+    source = models.CharField(_("来源"), max_length=10, choices=HolidaySource.choices, default=HolidaySource.STAFF)
 
     class Meta:
         verbose_name = _("节假日")
         verbose_name_plural = _("节假日")
         ordering = ["date"]
+        permissions = [("manage_holidays", _("可维护全国节假日表"))]
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}({self.get_kind_display()})"
+
+
+class HolidayYear(models.Model):
+    """A year whose schedule is entered (D3): where it came from, by whom and when.
+
+    A year without this row has no schedule: counts that reach it use the days off fixed by law
+    and are marked provisional.
+    """
+
+    Source = HolidaySource
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    source = models.CharField(_("来源"), max_length=10, choices=HolidaySource.choices)
+    reference = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("通知文号或数据库版本。"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("录入时间"))
+
+    class Meta:
+        verbose_name = _("年度节假日安排")
+        verbose_name_plural = _("年度节假日安排")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return _("%(year)s年节假日安排") % {"year": self.year}
 
 
 class RoleAssignment(models.Model):

@@ -127,7 +127,45 @@ def presets_sync(PolicyPreset) -> None:
         obj.save()
 
 
-def holidays_sync(Holiday) -> None:
+HOLIDAYS_2026_REFERENCE = "国务院办公厅关于2026年部分节假日安排的通知"
+
+
+def holidays_sync(Holiday, HolidayYear=None) -> None:
+    """Write the shipped 2026 schedule, and record the year as entered from the notice when the
+    model that records years is given (migrations before it pass only ``Holiday``)."""
+    from django.utils import timezone
+
+    has_source = any(field.name == "source" for field in Holiday._meta.get_fields())
     for name, kind, days in HOLIDAYS_2026:
         for day in days:
-            Holiday.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
+            defaults = {"kind": kind, "name": name, **({"source": "notice"} if has_source else {})}
+            Holiday.objects.update_or_create(date=day, defaults=defaults)
+    if HolidayYear is not None:
+        HolidayYear.objects.get_or_create(
+            year=2026, defaults={"source": "notice", "reference": HOLIDAYS_2026_REFERENCE, "entered_at": timezone.now()}
+        )
+
+
+def holidays_fill_from_library(Holiday, HolidayYear, *, years, entered_at, entered_by=None) -> dict[int, list]:
+    """Fill each of ``years`` that has no schedule yet from the library (D3): add the days the
+    table lacks, never change a row already there (staff entered or corrected it), and record
+    the year as entered from the library. Takes the models so the data migration can pass its
+    own. Returns the dates added per year filled."""
+    from .holiday_library import library_schedule, library_version
+
+    entered = set(HolidayYear.objects.filter(year__in=list(years)).values_list("year", flat=True))
+    filled = {}
+    for year in years:
+        schedule = library_schedule(year)
+        if year in entered or not schedule:
+            continue
+        existing = set(Holiday.objects.filter(date__in=[day.date for day in schedule]).values_list("date", flat=True))
+        added = [day for day in schedule if day.date not in existing]
+        Holiday.objects.bulk_create(
+            [Holiday(date=day.date, kind=day.kind, name=day.name, source="library") for day in added]
+        )
+        HolidayYear.objects.create(
+            year=year, source="library", reference=library_version(), entered_by=entered_by, entered_at=entered_at
+        )
+        filled[year] = [day.date for day in added]
+    return filled

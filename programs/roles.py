@@ -13,6 +13,11 @@ FULL_ID_GROUP = "可查看完整身份证号"
 # Bulk import writes many records at once: a separate group the system administrator grants
 # to the staff who maintain the data, on top of the staff group (exports are for all staff).
 IMPORT_GROUP = "批量导入"
+# The holiday table is one for the whole country and every count reads it (D3): only the staff
+# the system administrator trusts with it change it (the top departments' staff in the demo).
+HOLIDAY_GROUP = "节假日维护"
+HOLIDAY_PERMISSION = "programs.manage_holidays"
+HOLIDAY_PERMISSIONS = {"programs": {"holiday": ("add", "change", "delete"), "holidayyear": ("add",)}}
 
 # Spreadsheet permissions (settings IMPORT_EXPORT_IMPORT/EXPORT_PERMISSION_CODE = "import" /
 # "export", checked by core.import_admin). They are not model Meta permissions, so
@@ -55,7 +60,8 @@ STAFF_PERMISSIONS = {
         "placementstatuschange": ("view",),
         "mentor": ("view", "add", "change", "delete"),
         "targetletter": ("view", "add", "change", "delete"),
-        "holiday": ("view", "add", "change", "delete"),
+        "holiday": ("view",),
+        "holidayyear": ("view",),
         "roleassignment": ("view",),
     },
     "selection": {
@@ -148,6 +154,11 @@ class UserScope:
 ANONYMOUS_SCOPE = UserScope(user_id=None)
 
 
+def can_manage_holidays(user) -> bool:
+    """Whether the user may change the national holiday table (D3)."""
+    return bool(user and user.is_active and (user.is_superuser or user.has_perm(HOLIDAY_PERMISSION)))
+
+
 def user_scope(user) -> UserScope:
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS_SCOPE
@@ -203,6 +214,12 @@ def role_groups_sync(**kwargs) -> None:
     )
     importers, _created = Group.objects.get_or_create(name=IMPORT_GROUP)
     importers.permissions.set(Permission.objects.filter(wanted(_spreadsheet_actions("import"))))
+    holiday_managers, _created = Group.objects.get_or_create(name=HOLIDAY_GROUP)
+    holiday_managers.permissions.set(
+        Permission.objects.filter(
+            wanted(HOLIDAY_PERMISSIONS) | Q(content_type__app_label="programs", codename="manage_holidays")
+        )
+    )
     full_id, _created = Group.objects.get_or_create(name=FULL_ID_GROUP)
     full_id.permissions.set(Permission.objects.filter(content_type__app_label="programs", codename="view_full_id_number"))
 

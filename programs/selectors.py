@@ -15,6 +15,7 @@ from django.utils import timezone
 from .models import (
     Cadre,
     Holiday,
+    HolidayYear,
     HostPost,
     ManagingDepartmentChange,
     Mentor,
@@ -224,6 +225,11 @@ def policy_presets_visible_to(user) -> QuerySet[PolicyPreset]:
 def holidays_visible_to(user) -> QuerySet[Holiday]:
     """The holiday table is public knowledge: every signed-in user may read it."""
     return Holiday.objects.all() if user_scope(user).user_id else Holiday.objects.none()
+
+
+def holiday_years_visible_to(user) -> QuerySet[HolidayYear]:
+    """Which years have a holiday schedule: public knowledge like the table."""
+    return HolidayYear.objects.select_related("entered_by") if user_scope(user).user_id else HolidayYear.objects.none()
 
 
 def can_see_full_id_number(user, cadre: Cadre | None = None) -> bool:

@@ -30,6 +30,7 @@ from .idnumber import (
 )
 from .models import (
     Cadre,
+    Holiday,
     HostPost,
     ManagingDepartmentChange,
     OrgDepartment,
@@ -41,7 +42,7 @@ from .models import (
     ProgramPolicy,
     Unit,
 )
-from .roles import user_scope
+from .roles import can_manage_holidays, user_scope
 from .rules import secondment_direction_check
 
 
@@ -512,9 +513,9 @@ def _record_diff(record, before: dict) -> dict:
 
 
 def _ensure_holiday_editor(user) -> None:
-    scope = user_scope(user)
-    if not (scope.is_superuser or scope.is_org_staff):
-        raise ProgramAccessDenied(_("只有组织部工作人员可以维护节假日表。"))
+    """D3: the table is national; only holders of the dedicated permission change it."""
+    if not can_manage_holidays(user):
+        raise ProgramAccessDenied(_("只有负责维护全国节假日表的工作人员可以修改节假日表。"))
 
 
 UNIT_FIELDS = {
@@ -793,15 +794,23 @@ def holiday_save(*, acting_user, holiday):
     _ensure_holiday_editor(acting_user)
     _record_full_clean(holiday)
     action = "holiday_update" if holiday.pk else "holiday_create"
+    before = Holiday.objects.filter(pk=holiday.pk).values("date", "kind", "name").first() if holiday.pk else None
+    holiday.source = Holiday.Source.STAFF  # a row staff entered or corrected: a library fill never overwrites it
     holiday.save()
-    audit_record(actor=acting_user, action=action, target=holiday, data={"date": holiday.date.isoformat(), "kind": holiday.kind})
+    data = {"date": holiday.date.isoformat(), "kind": holiday.kind, "name": holiday.name}
+    if before:
+        data["before"] = {"date": before["date"].isoformat(), "kind": before["kind"], "name": before["name"]}
+    audit_record(actor=acting_user, action=action, target=holiday, data=data)
     return holiday
 
 
 @transaction.atomic
 def holiday_delete(*, acting_user, holiday) -> None:
     _ensure_holiday_editor(acting_user)
-    audit_record(actor=acting_user, action="holiday_delete", target=holiday, data={"date": holiday.date.isoformat()})
+    audit_record(
+        actor=acting_user, action="holiday_delete", target=holiday,
+        data={"date": holiday.date.isoformat(), "kind": holiday.kind, "name": holiday.name},
+    )
     holiday.delete()
 
 

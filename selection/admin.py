@@ -144,7 +144,7 @@ class SelectionAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
     scope_select_related = ("program",)
     list_display = [
         "program", "stage", "places", "application_count", "apply_from", "apply_until", "shortlist_meeting_on",
-        "decision_meeting_on", "notice_start", "notice_end",
+        "decision_meeting_on", "notice_start", "notice_end_shown",
     ]
     list_filter = ["stage", ("program", ScopedRelatedFilter)]
     search_fields = ["program__name", "announcement_number", "decision_document_number"]
@@ -166,6 +166,14 @@ class SelectionAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
     def places(self, obj):
         return obj._places
 
+    @admin.display(description=gettext_lazy("公示结束日期"), ordering="notice_end")
+    def notice_end_shown(self, obj):
+        if obj.notice_end is None:
+            return "—"
+        if obj.notice_end_provisional:
+            return _("%(day)s（暂按法定节假日计算，待国务院公布安排后核定）") % {"day": obj.notice_end.isoformat()}
+        return obj.notice_end.isoformat()
+
     @admin.display(description=gettext_lazy("报名人数"), ordering="_applications")
     def application_count(self, obj):
         return obj._applications
@@ -184,7 +192,7 @@ class SelectionAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
                                    "apply_until", "scope_text", "standards"]}),
             (_("初步人选"), {"fields": ["shortlist_meeting_on", "shortlist_document_number", "shortfall_reason"]}),
             (_("常委会决定"), {"fields": ["decision_meeting_on", "decision_document_number"]}),
-            (_("公示"), {"fields": ["notice_start", "notice_end", "concluded_on"]}),
+            (_("公示"), {"fields": ["notice_start", "notice_end_shown", "concluded_on"]}),
             (_("报名人选排序(R5 资格、R6 优先)"), {"fields": ["ranking"]}),
         ]
 

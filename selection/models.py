@@ -64,6 +64,10 @@ class Selection(models.Model):
     # Public notice (公示, R7 step 6, D3)
     notice_start = models.DateField(_("公示开始日期"), null=True, blank=True)
     notice_end = models.DateField(_("公示结束日期"), null=True, blank=True)
+    # D3: the notice period reaches a year whose holiday schedule is not entered yet.
+    notice_end_provisional = models.BooleanField(
+        _("公示期暂按法定节假日计算"), default=False, help_text=_("待国务院公布节假日安排后核定。")
+    )
     concluded_on = models.DateField(_("完成日期"), null=True, blank=True)
     stage_changed_at = models.DateTimeField(_("阶段变更时间"), null=True, blank=True)
     created_by = models.ForeignKey(

@@ -19,7 +19,7 @@ from core.audit import audit_record
 from core.exceptions import ApplicationError
 from core.jobs import job_enqueue
 from programs import services as program_services
-from programs.calendar import add_working_days
+from programs.calendar import add_working_days, years_without_schedule
 from programs.models import Cadre, HostPost, Placement, PolicyFields, Unit
 from programs.roles import user_scope
 
@@ -795,7 +795,7 @@ def selection_notice_start(
     return _stage_move(
         acting_user=acting_user, selection=selection, to_stage=Stage.NOTICE, effective_date=start,
         note=_("公示期 %(start)s 至 %(end)s") % {"start": _day(start), "end": _day(end)},
-        notice_start=start, notice_end=end,
+        notice_start=start, notice_end=end, notice_end_provisional=bool(years_without_schedule(start, end)),
     )
 
 

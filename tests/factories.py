@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from programs import services
 from programs.idnumber import id_number_check_char
 from programs.models import Cadre, HostPost, OrgDepartment, Program, RoleAssignment, SecondmentType, Unit
-from programs.roles import FULL_ID_GROUP, STAFF_GROUP
+from programs.roles import FULL_ID_GROUP, HOLIDAY_GROUP, STAFF_GROUP
 
 _sequence = itertools.count(1)
 PASSWORD = "test-pass-2026"
@@ -93,11 +93,11 @@ class World:
 
 def build_world() -> World:
     # Transactional tests flush the database, presets and holidays from the data migration too.
-    from programs.models import Holiday, PolicyPreset
+    from programs.models import Holiday, HolidayYear, PolicyPreset
     from programs.presets import holidays_sync, presets_sync
 
     presets_sync(PolicyPreset)
-    holidays_sync(Holiday)
+    holidays_sync(Holiday, HolidayYear)
     w = World()
     w.admin = make_user("root-admin", superuser=True)
     w.city = make_department("晋城市委组织部", level=OrgDepartment.Level.CITY, region="山西省晋城市")
@@ -138,6 +138,9 @@ def build_world() -> World:
         "nobody": make_user("nobody"),
     }
     u = w.users
+    # D3: the top (city) departments' staff maintain the national holiday table, as in the demo.
+    for username in ("orgstaff", "hzstaff"):
+        u[username].groups.add(Group.objects.get(name=HOLIDAY_GROUP))
     assign_role(u["orgstaff"], R.ORG_STAFF, department=w.city)
     assign_role(u["countystaff"], R.ORG_STAFF, department=w.zezhou)
     assign_role(u["gaopingstaff"], R.ORG_STAFF, department=w.gaoping)

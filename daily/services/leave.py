@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.notifications import notifications_close_topic, notify
-from programs.calendar import _is_working, _overrides
+from programs.calendar import _is_working, _overrides, years_without_schedule
 from programs.models import OrgDepartment, Placement, PolicyFields, RoleAssignment
 from programs.roles import user_scope
 from programs.selectors import department_staff_users, unit_role_users
@@ -96,6 +96,17 @@ def leave_days_count(period: LeavePeriod, *, counting: str = PolicyFields.DayCou
     return total
 
 
+def leave_days_provisional(period: LeavePeriod, *, counting: str = PolicyFields.DayCounting.WORKING) -> bool:
+    """D3: working days over a year whose holiday schedule is not entered are counted with the
+    days off by law only; the number is provisional until the schedule arrives (leave_recount)."""
+    return counting == PolicyFields.DayCounting.WORKING and bool(years_without_schedule(period.start, period.end))
+
+
+def days_provisional_note(leave: LeaveRequest) -> str:
+    """The sentence a message quoting the days adds when they are provisional."""
+    return _("天数暂按法定节假日计算，待国务院公布节假日安排后核定。") if leave.days_provisional else ""
+
+
 def days_text(value: Decimal) -> str:
     """3.0 → "3", 3.5 → "3.5": how a number of days is written in messages."""
     return format(value.normalize(), "f") if value == value.to_integral() else str(value)
@@ -137,16 +148,20 @@ def _adjoins(earlier: LeavePeriod, later: LeavePeriod, counts) -> bool:
 
 
 def leave_chain(placement: Placement, period: LeavePeriod, *, counting: str | None = None,
-                exclude: LeaveRequest | None = None) -> list[LeaveRequest]:
+                exclude: LeaveRequest | None = None, earlier_only: bool = False) -> list[LeaveRequest]:
     """The placement's requests joined to ``period`` on either side, directly or through each
     other, with no working half day between (D3), in date order. Pending, approved and
     reported-back requests join (the last with the days actually taken); rejected and withdrawn
-    ones hold no days and join nothing. ``exclude``: the request being routed, when it exists."""
+    ones hold no days and join nothing. ``exclude``: the request being routed, when it exists;
+    ``earlier_only``: join only requests made before it (a request is routed with the ones it
+    found when it was made; a later one never reopens it)."""
     if counting is None:
         counting = placement.program.policy.leave_day_counting
     others = placement.leave_requests.filter(status__in=LeaveRequest.HOLDING_STATUSES)
     if exclude is not None and exclude.pk:
         others = others.exclude(pk=exclude.pk)
+        if earlier_only:
+            others = others.filter(pk__lt=exclude.pk)
     taken = [(_taken_period(other), other) for other in others]
     taken = [(held, other) for held, other in taken if held.last_slot >= held.first_slot]
     if not taken:
@@ -186,11 +201,13 @@ class LeaveRoute:
     department: OrgDepartment | None = None
 
 
-def leave_route(placement: Placement, period: LeavePeriod, *, exclude: LeaveRequest | None = None) -> LeaveRoute:
+def leave_route(placement: Placement, period: LeavePeriod, *, exclude: LeaveRequest | None = None,
+                earlier_only: bool = False) -> LeaveRoute:
     """Count ``period`` and route it with the requests it joins (D3) under the program's policy."""
     policy = placement.program.policy
     days = leave_days_count(period, counting=policy.leave_day_counting)
-    joined = tuple(leave_chain(placement, period, counting=policy.leave_day_counting, exclude=exclude))
+    joined = tuple(leave_chain(placement, period, counting=policy.leave_day_counting, exclude=exclude,
+                               earlier_only=earlier_only))
     total = days + sum((_taken_days(other) for other in joined), Decimal(0))
     escalated = total > policy.leave_threshold_days  # D3: "up to the threshold" includes it.
     return LeaveRoute(
@@ -342,6 +359,7 @@ def _summary(leave: LeaveRequest) -> dict:
 def _tell_requester(leave: LeaveRequest, outcome: str, opinion: str) -> None:
     """The requester learns the outcome only at the final step (R11)."""
     body = _("您 %(start)s 至 %(end)s 的%(kind)s(%(days)s 天)%(outcome)s。") % {**_summary(leave), "outcome": outcome}
+    body += days_provisional_note(leave)
     if opinion:
         body = _("%(body)s 意见:%(opinion)s") % {"body": body, "opinion": opinion}
     notify(
@@ -375,7 +393,7 @@ def _ask_host(leave: LeaveRequest, route: LeaveRoute) -> None:
     notify(
         recipients=host_approvers(leave.placement).exclude(pk=leave.requested_by_id),
         title=_("请审批:%(cadre)s 请假 %(days)s 天%(notes)s") % summary,
-        body=body, url=_portal_url(leave), topic=leave_topic(leave),
+        body=body + days_provisional_note(leave), url=_portal_url(leave), topic=leave_topic(leave),
     )
 
 
@@ -391,7 +409,7 @@ def _ask_department(leave: LeaveRequest, *, filing: bool) -> None:
     body = _late_note(leave, body)
     notify(
         recipients=department_staff_users([leave.department_id]).exclude(pk=leave.requested_by_id),
-        title=title, body=body, url=_admin_url(leave), topic=leave_topic(leave),
+        title=title, body=body + days_provisional_note(leave), url=_admin_url(leave), topic=leave_topic(leave),
     )
 
 
@@ -527,7 +545,9 @@ def leave_request_create(
     backdated = start_date < today
     leave = LeaveRequest.objects.create(
         placement=placement, kind=kind, start_date=start_date, start_afternoon=start_afternoon,
-        end_date=end_date, end_noon=end_noon, days=route.days, reason=reason, status=S.PENDING_HOST,
+        end_date=end_date, end_noon=end_noon, days=route.days,
+        days_provisional=leave_days_provisional(period, counting=placement.program.policy.leave_day_counting),
+        reason=reason, status=S.PENDING_HOST,
         is_backdated=backdated, late_reason=late_reason if backdated else "",
         escalated=route.escalated, escalation_mode=route.mode, department=route.department,
         combined_days=route.total_days if route.joined else None,
@@ -538,8 +558,8 @@ def leave_request_create(
     LeaveStep.objects.create(leave=leave, action=LeaveStep.Action.SUBMIT, to_status=S.PENDING_HOST, opinion=reason, actor=acting_user)
     audit_record(
         actor=acting_user, action="leave_submit", target=leave,
-        data={"days": str(route.days), "escalated": route.escalated, "mode": leave.escalation_mode,
-              "department": leave.department_id, "threshold": days_text(route.threshold),
+        data={"days": str(route.days), "days_provisional": leave.days_provisional, "escalated": route.escalated,
+              "mode": leave.escalation_mode, "department": leave.department_id, "threshold": days_text(route.threshold),
               "combined_days": days_text(route.total_days) if route.joined else None,
               "joined": [other.pk for other in route.joined],
               "backdated": backdated, "late_reason": leave.late_reason},
@@ -596,7 +616,7 @@ def leave_department_decide(*, acting_user, leave: LeaveRequest, approve: bool, 
     notify(
         recipients=host_approvers(leave.placement),
         title=_("%(cadre)s 的请假%(outcome)s") % {**_summary(leave), "outcome": outcome},
-        body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave), url=_portal_url(leave),
+        body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave) + days_provisional_note(leave), url=_portal_url(leave),
     )
     return leave
 
@@ -638,7 +658,7 @@ def leave_cancel(*, acting_user, leave: LeaveRequest, reason: str = "", today: d
         notify(
             recipients=host_approvers(leave.placement),
             title=_("%(cadre)s 已撤销请假") % _summary(leave),
-            body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave), url=_portal_url(leave),
+            body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave) + days_provisional_note(leave), url=_portal_url(leave),
         )
     return leave
 

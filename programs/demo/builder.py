@@ -44,7 +44,7 @@ from ..models import (
     Unit,
 )
 from ..presets import PRESETS, presets_sync
-from ..roles import FULL_ID_GROUP, IMPORT_GROUP, STAFF_GROUP, role_groups_sync
+from ..roles import FULL_ID_GROUP, HOLIDAY_GROUP, IMPORT_GROUP, STAFF_GROUP, role_groups_sync
 from . import hangzhou2006
 from .localities import (
     ANQIU,
@@ -140,14 +140,14 @@ class PlacementPlan:
 ACCOUNTS = [
     AccountPlan("admin", "系统管理员", "系统管理员(超级用户)", is_staff=True, is_superuser=True),
     AccountPlan("orgstaff", "张海燕", "晋城市委组织部干部(可查看完整身份证号)", is_staff=True,
-                groups=(STAFF_GROUP, FULL_ID_GROUP, IMPORT_GROUP), roles=[(Role.ORG_STAFF, "晋城市委组织部")]),
+                groups=(STAFF_GROUP, FULL_ID_GROUP, IMPORT_GROUP, HOLIDAY_GROUP), roles=[(Role.ORG_STAFF, "晋城市委组织部")]),
     AccountPlan("countystaff", "刘建军", "泽州县委组织部干部", is_staff=True, groups=(STAFF_GROUP, IMPORT_GROUP),
                 roles=[(Role.ORG_STAFF, "泽州县委组织部")]),
     AccountPlan("gaopingstaff", "秦晓红", "高平市委组织部干部", is_staff=True, groups=(STAFF_GROUP,),
                 roles=[(Role.ORG_STAFF, "高平市委组织部")]),
     AccountPlan("anqiustaff", "马文涛", "安丘市委组织部干部", is_staff=True, groups=(STAFF_GROUP,),
                 roles=[(Role.ORG_STAFF, "安丘市委组织部")]),
-    AccountPlan("hzstaff", "沈丽华", "杭州市委组织部干部", is_staff=True, groups=(STAFF_GROUP,),
+    AccountPlan("hzstaff", "沈丽华", "杭州市委组织部干部", is_staff=True, groups=(STAFF_GROUP, HOLIDAY_GROUP),
                 roles=[(Role.ORG_STAFF, "杭州市委组织部")]),
     AccountPlan("jdstaff", "应海波", "江东区委组织部干部", is_staff=True, groups=(STAFF_GROUP,),
                 roles=[(Role.ORG_STAFF, "江东区委组织部")]),
@@ -678,7 +678,7 @@ class DemoBuilder:
         self._account(ACCOUNTS[0], {})
 
     def _accounts(self):
-        groups = {name: Group.objects.get(name=name) for name in (STAFF_GROUP, FULL_ID_GROUP, IMPORT_GROUP)}
+        groups = {name: Group.objects.get(name=name) for name in (STAFF_GROUP, FULL_ID_GROUP, IMPORT_GROUP, HOLIDAY_GROUP)}
         for account in ACCOUNTS:
             self._account(account, groups)
 

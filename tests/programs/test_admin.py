@@ -853,7 +853,7 @@ def test_D1_a_host_unit_another_department_registered_is_visible_not_editable(cl
 
 
 def test_D3_holidays_are_maintained_through_the_service(client, world):
-    staff = world.users["countystaff"]
+    staff = world.users["orgstaff"]  # holds the holiday permission; county staff are refused (test_holiday_admin)
     login(client, staff)
     response = client.post(url("holiday", "add"), {"date": "2027-01-01", "kind": "holiday", "name": "元旦"})
     assert response.status_code == 302

@@ -30,7 +30,7 @@ from programs.models import (
     SecondmentType,
     Unit,
 )
-from programs.roles import FULL_ID_GROUP, STAFF_GROUP
+from programs.roles import FULL_ID_GROUP, STAFF_GROUP, can_manage_holidays
 from programs.rules import secondment_direction_check
 from programs.selectors import placements_visible_to
 from selection.demo import JIANGDONG_PROGRAM
@@ -263,6 +263,13 @@ def test_D9_staff_accounts_belong_to_their_departments(demo, db):
         assert user.groups.filter(name=STAFF_GROUP).exists()
         assert list(user.role_assignments.values_list("role", "department__name")) == [(Role.ORG_STAFF, department)]
     assert User.objects.get(username="orgstaff").groups.filter(name=FULL_ID_GROUP).exists()
+
+
+def test_D3_only_the_top_departments_staff_maintain_holidays_in_the_demo(demo, db):
+    User = get_user_model()
+    managers = {user.username for user in User.objects.filter(is_superuser=False) if can_manage_holidays(user)}
+    assert managers == {"orgstaff", "hzstaff"}  # the city departments with staff accounts
+    assert can_manage_holidays(User.objects.get(username="admin"))
 
 
 def test_D9_cadre_is_county_managed_and_seconded_down_where_hostunit_approves(demo, db):

@@ -62,8 +62,16 @@ def transactional_scene(transactional_world):
 
 def build_scene(world) -> Scene:
     """Program (晋城 default policy: 双向选择, 1:2 per program), two posts of one place each, and
-    six applicants-to-be: five eligible 泽州 cadres and 孙涛, over the 乡科级 age cap."""
+    six applicants-to-be: five eligible 泽州 cadres and 孙涛, over the 乡科级 age cap.
+
+    The dates count as written (weekends only): 2027 is recorded as entered with no day off in
+    those weeks. Provisional counting over 春节 2027 is tested in test_notice_holidays."""
     w = world
+    from django.utils import timezone
+
+    from programs.models import HolidayYear
+
+    HolidayYear.objects.get_or_create(year=2027, defaults={"source": HolidayYear.Source.STAFF, "entered_at": timezone.now()})
     program = make_program(w)
     posts = {
         "township": program_services.host_post_create(
