@@ -6,9 +6,15 @@ see; ``/files/<name>`` answers a file only when such a record holds it, and 404 
 the same answer as for a file that does not exist (D6). ``ProtectedFileStorage.url`` points
 every file field at that view, so the admin's "当前" links go through it too. Behind nginx, set
 ``MEDIA_X_ACCEL_PREFIX`` and nginx sends the bytes after the check.
+
+What the browser is told comes from the file's content (``core.uploads.file_kind_sniff``), never
+from its name: PDF and JPEG/PNG images are shown inline with their own type; everything else —
+Word, and any file stored before uploads were checked (an HTML or SVG page) — is a download
+(``attachment``) typed as Word or ``application/octet-stream``, never ``text/html`` or
+``image/svg+xml``. Every answer carries ``Content-Security-Policy: sandbox`` (nothing in the file
+runs with the site's origin, even if a browser renders it) and ``X-Content-Type-Options: nosniff``.
 """
 
-import mimetypes
 from collections.abc import Callable
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -18,6 +24,9 @@ from django.core.files.storage import FileSystemStorage
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
+from django.utils.http import content_disposition_header
+
+from .uploads import SNIFF_BYTES, file_kind_sniff
 
 # upload folder → (function(user) → queryset of the records visible to the user, file field name)
 _REGISTRY: dict[str, tuple[Callable[[object], QuerySet], str]] = {}
@@ -45,17 +54,24 @@ def protected_file_response(user, name: str) -> HttpResponse:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or not protected_file_owner_exists(user, name):
         raise Http404
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    disposition = f"inline; filename*=UTF-8''{quote(path.name)}"
+    storage = ProtectedFileStorage()
+    if not storage.exists(name):
+        raise Http404
+    # Behind nginx the bytes go out through X-Accel-Redirect, but the type is still read here:
+    # nginx keeps the Content-Type and Content-Disposition it is given.
+    with storage.open(name, "rb") as stream:
+        kind = file_kind_sniff(stream.read(SNIFF_BYTES), path.name)
+    content_type = kind.content_type if kind else "application/octet-stream"
+    as_attachment = not (kind and kind.inline)
     if settings.MEDIA_X_ACCEL_PREFIX:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.MEDIA_X_ACCEL_PREFIX.rstrip("/") + "/" + quote(name)
     else:
-        storage = ProtectedFileStorage()
-        if not storage.exists(name):
-            raise Http404
         response = FileResponse(storage.open(name, "rb"), content_type=content_type)
-    response["Content-Disposition"] = disposition
+    response["Content-Disposition"] = content_disposition_header(as_attachment, path.name)
     response["Cache-Control"] = "private, no-store"
+    # nginx drops these two on X-Accel-Redirect; its /protected/ location adds them again
+    # (deploy/nginx/secondment.conf).
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
     return response
