@@ -15,13 +15,17 @@ Word, and any file stored before uploads were checked (an HTML or SVG page) — 
 runs with the site's origin, even if a browser renders it) and ``X-Content-Type-Options: nosniff``.
 """
 
+import logging
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.db.models import QuerySet
+from django.db.models import FileField, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -36,11 +40,63 @@ def protected_folder_register(folder: str, visible: Callable[[object], QuerySet]
     _REGISTRY[folder.strip("/") + "/"] = (visible, field)
 
 
+logger = logging.getLogger(__name__)
+
+# The files saved inside ``unheld_files_removed`` (storage, name), or None outside it.
+_saved: ContextVar[list | None] = ContextVar("core_files_saved", default=None)
+
+
 class ProtectedFileStorage(FileSystemStorage):
     """The project's default storage: files live under MEDIA_ROOT, URLs go through the check."""
 
     def url(self, name):
         return reverse("protected_file", kwargs={"name": name})
+
+    def _save(self, name, content):
+        name = super()._save(name, content)
+        saved = _saved.get()
+        if saved is not None:
+            saved.append((self, name))
+        return name
+
+
+def file_held(name: str) -> bool:
+    """Whether any row of any model holds the stored file ``name``."""
+    return any(
+        model._base_manager.filter(**{field.name: name}).exists()
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, FileField)
+    )
+
+
+@contextmanager
+def unheld_files_removed():
+    """Delete the files saved inside the block that no row holds when it ends.
+
+    A file field writes its file before the row (``FileField.pre_save``): when the transaction
+    then rolls back — a refusal after the save, a failing inline on the same admin page — the
+    file would stay on disk with nothing pointing at it. Wrap the whole unit of work, outside
+    its transactions (``core.middleware.UnheldUploadsMiddleware`` wraps every request); a nested
+    block leaves the decision to the outermost one. Replaced and deleted files are removed after
+    commit by django-cleanup.
+    """
+    outer = _saved.get()
+    saved: list = []
+    token = _saved.set(saved)
+    try:
+        yield
+    finally:
+        _saved.reset(token)
+        if outer is not None:
+            outer.extend(saved)
+        else:
+            for storage, name in saved:
+                try:
+                    if not file_held(name):
+                        storage.delete(name)
+                except Exception:  # a cleanup never turns the answer into an error
+                    logger.exception("could not remove the unheld upload %s", name)
 
 
 def protected_file_owner_exists(user, name: str) -> bool:
