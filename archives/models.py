@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import validate_pdf_upload
+
 
 class ArchiveVersion(models.Model):
     """One generated version of a placement's performance archive."""
@@ -14,7 +16,7 @@ class ArchiveVersion(models.Model):
     )
     version = models.PositiveIntegerField(_("版本"))
     content_hash = models.CharField(_("内容摘要(SHA-256)"), max_length=64)
-    pdf = models.FileField(_("PDF 文件"), upload_to="archives/", blank=True)
+    pdf = models.FileField(_("PDF 文件"), upload_to="archives/", blank=True, validators=[validate_pdf_upload])
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("生成人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -5,12 +5,21 @@ so the change list, change/delete/history views, autocomplete, filters and actio
 same rows; an object outside that set answers 404, exactly like one that does not exist.
 Writes go through the services (STYLE 2): a business refusal (``ApplicationError``) raised while
 saving rolls the whole request back and is shown on the form it came from.
+
+Some fields are shown masked to most users (the ID number, R3). A user who may not read such a
+field may not query it either: ``admin_field_restrict`` registers it, and every scoped admin then
+refuses URL lookups that reach it — on its own model or through a relation, in the change list
+and in the export that reads it (``lookup_allowed``: Django answers 400) — and leaves it out of
+the search box and the autocomplete. Each narrowed answer would give away a digit.
 """
+
+from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models, transaction
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -44,6 +53,35 @@ def object_adopt(target, source) -> None:
     target._state.db = source._state.db
 
 
+# (model label, field name) → function(user) → whether the user may read the field unmasked
+_RESTRICTED_FIELDS: dict[tuple[str, str], Callable[[object], bool]] = {}
+
+
+def admin_field_restrict(model, field_name: str, *, readable_by: Callable[[object], bool]) -> None:
+    """Keep ``model.field_name`` out of the admin's URL lookups and searches for the users
+    ``readable_by`` refuses."""
+    _RESTRICTED_FIELDS[(model._meta.label_lower, field_name)] = readable_by
+
+
+def lookup_reaches_restricted_field(model, lookup: str, user) -> bool:
+    """Whether a lookup path (``placement__cadre__id_number__startswith``, a search field) reaches
+    a field the user may not read. Walks the relations part by part; the first part that is no
+    field is a lookup or transform name, and the path ends there."""
+    opts = model._meta
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = opts.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        readable_by = _RESTRICTED_FIELDS.get((opts.label_lower, field.name))
+        if readable_by is not None and not readable_by(user):
+            return True
+        if not field.is_relation or field.related_model is None:
+            return False
+        opts = field.related_model._meta
+    return False
+
+
 class ScopedAdmin:
     """Mixin for ``admin.ModelAdmin``: rows come from a selector, out of scope is 404.
 
@@ -55,6 +93,8 @@ class ScopedAdmin:
 
     scope_selector = None
     scope_select_related: tuple = ()
+    # Shown instead of ``search_help_text`` to users for whom a restricted field left the search.
+    search_help_text_restricted = None
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -79,6 +119,25 @@ class ScopedAdmin:
             # with a message that tells the two apart.
             raise Http404(_("未找到该记录。"))
         return obj
+
+    # --- restricted fields: no filter, export or search on what the user sees masked ---------
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if request is not None and lookup_reaches_restricted_field(self.model, lookup, request.user):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request):
+        return [
+            name for name in super().get_search_fields(request)
+            if not lookup_reaches_restricted_field(self.model, name.lstrip("^=@"), request.user)
+        ]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if self.search_help_text_restricted and len(self.get_search_fields(request)) < len(self.search_fields):
+            changelist.search_help_text = self.search_help_text_restricted
+        return changelist
 
     def get_field_queryset(self, db, db_field, request):
         """Foreign-key choices come from the related model's scoped admin."""

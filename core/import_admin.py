@@ -10,13 +10,23 @@ that exports the filtered changelist through ``xlsx_build``.
 Permissions: the codes of ``IMPORT_EXPORT_IMPORT_PERMISSION_CODE`` / ``…EXPORT…`` ("import",
 "export") give ``<app>.import_<model>`` and ``<app>.export_<model>``; the roles module
 creates them and hands them out (programs.roles).
+
+The confirm step never takes a file name from the browser: django-import-export posts back the
+name of the preview's file in the temporary folder, which it would read, import and delete
+whatever the name. Here the preview hands out a signed token naming the file, the user and the
+model instead; the confirm step accepts only such a token, of this user's own preview of this
+list, while its file is still there — anything else gets a Chinese message and nothing is read
+or deleted.
 """
+
+import os
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_permission_codename
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -25,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 from import_export.forms import ImportForm
+from import_export.tmp_storages import TempFolderStorage
 
 from .imports import import_job_create, import_summary
 from .spreadsheets import SafeSpreadsheet, SpreadsheetRefused, spreadsheet_check, xlsx_response
@@ -76,6 +87,47 @@ class BackgroundImportForm(forms.Form):
         return upload
 
 
+IMPORT_TOKEN_SALT = "core.import_admin.confirm"
+IMPORT_TOKEN_MAX_AGE = 12 * 3600  # a preview waits half a day for its confirmation
+
+
+def import_token_make(*, user, model, file_name: str) -> str:
+    return signing.dumps(
+        {"file": os.path.basename(file_name), "user": user.pk, "model": model._meta.label_lower}, salt=IMPORT_TOKEN_SALT
+    )
+
+
+class ImportTokenFormMixin:
+    """The confirm form's ``import_file_name`` is a token (``import_token_make``); cleaning it
+    gives the file's name only for the user and model the admin set on the class, and only
+    while the file is still there (``import_file_exists``)."""
+
+    import_token_user = None
+    import_token_model = None
+    import_file_exists = None
+    REFUSED = gettext_lazy("预览已失效或不属于您,请重新上传文件。")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file_name"].error_messages["required"] = self.REFUSED
+
+    def clean_import_file_name(self):
+        refused = forms.ValidationError(self.REFUSED, code="import_token")
+        try:
+            token = signing.loads(self.cleaned_data["import_file_name"], salt=IMPORT_TOKEN_SALT, max_age=IMPORT_TOKEN_MAX_AGE)
+        except signing.BadSignature:  # forged, altered or expired
+            raise refused from None
+        if (
+            not isinstance(token, dict)
+            or token.get("user") != self.import_token_user.pk
+            or token.get("model") != self.import_token_model._meta.label_lower
+            or not token.get("file")
+            or not self.import_file_exists(token["file"])  # confirmed already
+        ):
+            raise refused
+        return token["file"]
+
+
 def _has_permission(request, opts, setting: str, default: str) -> bool:
     code = getattr(settings, setting, default)
     if code is None:
@@ -97,6 +149,42 @@ class SpreadsheetImportAdminMixin(ImportMixin):
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"acting_user": request.user}
+
+    # --- the confirm step: a token for this user's own preview, never a file name ------------
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["import_file_name"] = import_token_make(
+                user=request.user, model=self.model, file_name=initial["import_file_name"]
+            )
+        return initial
+
+    def get_confirm_form_class(self, request):
+        form_class = super().get_confirm_form_class(request)
+        attrs = {
+            "import_token_user": request.user, "import_token_model": self.model,
+            "import_file_exists": staticmethod(self._import_file_exists),
+        }
+        return type(form_class.__name__, (ImportTokenFormMixin, form_class), attrs)
+
+    def _import_file_exists(self, name: str) -> bool:
+        storage = self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
+        if isinstance(storage, TempFolderStorage):
+            return os.path.isfile(storage.get_full_path())
+        return True
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            confirm_form = self.create_confirm_form(request)
+            if not confirm_form.is_valid() and "import_file_name" in confirm_form.errors:
+                # Nothing read, nothing deleted: back to the upload with the reason.
+                messages.error(request, confirm_form.errors["import_file_name"][0])
+                info = self.get_model_info()
+                return HttpResponseRedirect(reverse("admin:%s_%s_import" % info, current_app=self.admin_site.name))
+        return super().process_import(request, **kwargs)
 
     def get_urls(self):
         info = self.get_model_info()

@@ -1,8 +1,11 @@
-"""The health check operators and load balancers poll, and protected file downloads."""
+"""The health check operators and load balancers poll, protected file downloads, and the admin's
+"view on site" redirect."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -46,3 +49,13 @@ def healthz(request):
 def protected_file(request, name: str):
     """An uploaded file, for users who may see the record holding it (core.files)."""
     return protected_file_response(request.user, name)
+
+
+def admin_view_on_site(request, content_type_id, object_id):
+    """Django's ``/admin/r/<type>/<id>/`` (``contenttypes.views.shortcut``), with an id the key
+    field cannot read — not a UUID for a UUID-keyed model — answering 404 like a missing row
+    instead of a server error. Mounted through ``admin.site.admin_view``: staff only."""
+    try:
+        return shortcut(request, content_type_id, object_id)
+    except ValidationError:
+        raise Http404 from None

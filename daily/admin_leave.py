@@ -89,6 +89,7 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
     list_select_related = ["department"]
     search_fields = ["placement__cadre__name", "=placement__cadre__id_number", "placement__host_post__host_unit__name", "reason"]
     search_help_text = gettext_lazy("按干部姓名、完整身份证号、挂职单位或事由查找。")
+    search_help_text_restricted = gettext_lazy("按干部姓名、挂职单位或事由查找。")
     date_hierarchy = "start_date"
     inlines = [LeaveStepInline]
     actions = ["action_department_approve", "action_department_reject", "action_filing_acknowledge", "action_schedule_review"]

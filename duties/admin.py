@@ -24,7 +24,6 @@ from core.admin_mixins import (
     object_adopt,
 )
 from core.exceptions import ApplicationError
-from core.uploads import validate_document_upload
 from programs import selectors as program_selectors
 
 from . import selectors, services
@@ -67,12 +66,7 @@ class ExchangeMeetingForm(forms.ModelForm):
     class Meta:
         model = ExchangeMeeting
         fields = ["program", "held_on", "topic", "summary", "minutes", "attendees"]
-
-    def clean_minutes(self):
-        minutes = self.cleaned_data.get("minutes")
-        if minutes and hasattr(minutes, "content_type"):
-            validate_document_upload(minutes)
-        return minutes
+        # The minutes are checked by the model field's validator (core.uploads).
 
 
 @admin.register(ExchangeMeeting)

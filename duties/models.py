@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import validate_document_upload
 from programs.models import Placement, Program, Unit
 
 USER = settings.AUTH_USER_MODEL
@@ -27,7 +28,9 @@ class ExchangeMeeting(models.Model):
     held_on = models.DateField(_("召开日期"))
     topic = models.CharField(_("主题"), max_length=200)
     summary = models.TextField(_("会议纪要"), blank=True)
-    minutes = models.FileField(_("会议记录扫描件"), upload_to="duties/meetings/", blank=True)
+    minutes = models.FileField(
+        _("会议记录扫描件"), upload_to="duties/meetings/", blank=True, validators=[validate_document_upload]
+    )
     attendees = models.ManyToManyField(Placement, verbose_name=_("参会挂职干部"), blank=True, related_name="exchange_meetings")
     recorded_by = models.ForeignKey(USER, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)

@@ -181,10 +181,12 @@ class CadreAdmin(SpreadsheetImportAdminMixin, SpreadsheetExportAdminMixin, Scope
         ("managing_department", ScopedRelatedFilter),
         ("sending_unit", ScopedRelatedFilter),
     ]
-    # The ID number matches only whole (=): a partial search would let a user without the
-    # permission recover the masked digits one guess at a time.
+    # The ID number matches only whole (=), and only for users with the full-ID permission
+    # (ScopedAdmin drops it for the others): with the birth date shown, a whole-number guess
+    # would confirm the few masked digits in about ten tries.
     search_fields = ["name", "=id_number", "sending_unit__name", "current_post"]
     search_help_text = gettext_lazy("按姓名、完整身份证号、派出单位或现任职务查找。")
+    search_help_text_restricted = gettext_lazy("按姓名、派出单位或现任职务查找。")
     autocomplete_fields = ["sending_unit", "managing_department", "user"]
     list_select_related = ["sending_unit", "managing_department"]
     inlines = [ResumeEntryInline, ManagingDepartmentChangeInline]
@@ -630,6 +632,7 @@ class PlacementAdmin(SpreadsheetExportAdminMixin, ActionPageMixin, ScopedAdmin, 
         "host_post__title", "program__name",
     ]
     search_help_text = gettext_lazy("按干部姓名、完整身份证号、派出单位、挂职单位、岗位或项目查找。")
+    search_help_text_restricted = gettext_lazy("按干部姓名、派出单位、挂职单位、岗位或项目查找。")
     autocomplete_fields = ["cadre", "host_post"]
     list_select_related = ["cadre__sending_unit", "program", "host_post__host_unit"]
     date_hierarchy = "planned_start"

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import validate_document_upload, validate_image_upload
+
 from .idnumber import id_number_mask, validate_id_number
 
 
@@ -221,7 +223,7 @@ class Cadre(models.Model):
     health = models.CharField(_("健康状况"), max_length=10, choices=Health.choices, default=Health.HEALTHY)
     conduct_record = models.TextField(_("违纪违法记录"), blank=True, help_text=_("无则留空。"))
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    photo = models.ImageField(_("照片"), upload_to="cadres/photos/", blank=True)
+    photo = models.ImageField(_("照片"), upload_to="cadres/photos/", blank=True, validators=[validate_image_upload])
     sending_unit = models.ForeignKey(Unit, verbose_name=_("派出单位"), on_delete=models.PROTECT, related_name="cadres")
     managing_department = models.ForeignKey(
         OrgDepartment, verbose_name=_("管理组织部"), on_delete=models.PROTECT, related_name="managed_cadres",
@@ -803,7 +805,9 @@ class TargetLetter(models.Model):
     term_targets = models.TextField(_("任期目标"))
     annual_targets = models.TextField(_("年度目标"))
     signed_on = models.DateField(_("签订日期"))
-    document = models.FileField(_("责任书扫描件"), upload_to="placements/target_letters/", blank=True)
+    document = models.FileField(
+        _("责任书扫描件"), upload_to="placements/target_letters/", blank=True, validators=[validate_document_upload]
+    )
 
     class Meta:
         verbose_name = _("目标管理责任书")

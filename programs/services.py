@@ -9,6 +9,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -486,7 +487,7 @@ def _record_values(record, names) -> dict:
 def _audit_value(value):
     if hasattr(value, "_meta"):
         return str(value)
-    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+    if isinstance(value, FieldFile):  # by its name: an empty one has no url to ask for
         return value.name or ""
     return _json_value(value)
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import validate_document_upload
 from programs.models import Placement
 
 
@@ -181,7 +182,7 @@ class ReportAttachment(models.Model):
     version = models.ForeignKey(
         ReportVersion, verbose_name=_("所属版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
     )
-    file = models.FileField(_("文件"), upload_to=attachment_path)
+    file = models.FileField(_("文件"), upload_to=attachment_path, validators=[validate_document_upload])
     original_name = models.CharField(_("原文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小(字节)"))
     uploaded_by = models.ForeignKey(

@@ -56,10 +56,14 @@ INSTALLED_APPS = [
     "assessments",
     "archives",
     "portal",
+    # Last, as it asks: a replaced or deleted upload's file is removed once the change commits.
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.NulRefusalMiddleware",
+    "core.middleware.UnheldUploadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

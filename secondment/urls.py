@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from core.views import healthz, protected_file
+from core.views import admin_view_on_site, healthz, protected_file
 
 admin.site.site_header = "干部挂职锻炼管理系统"
 admin.site.site_title = "干部挂职锻炼管理系统"
@@ -10,6 +10,8 @@ admin.site.index_title = "组织部工作台"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
+    # Before the admin's own "r/" route, which answers a malformed UUID with a server error.
+    path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(admin_view_on_site)),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("portal/", include("portal.urls")),

@@ -401,6 +401,7 @@ class ApplicationAdmin(ApplicationSpreadsheetMixin, StepActionsMixin, ScopedAdmi
     ]
     search_fields = ["cadre__name", "=cadre__id_number", "cadre__sending_unit__name"]
     search_help_text = gettext_lazy("按干部姓名、完整身份证号或派出单位查找。")
+    search_help_text_restricted = gettext_lazy("按干部姓名或派出单位查找。")
     autocomplete_fields = ["cadre"]
     inlines = [ApplicationStatusChangeInline]
     actions = ["action_recommend", "action_shortlist", "action_decide"]

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import validate_document_upload
+
 
 class Selection(models.Model):
     """The selection of one program (R7): one per program, moving through its stages.
@@ -51,7 +53,9 @@ class Selection(models.Model):
     apply_until = models.DateField(_("报名截止日期"), null=True, blank=True)
     announced_on = models.DateField(_("预告发布日期"), null=True, blank=True)
     announcement_number = models.CharField(_("预告文号"), max_length=100, blank=True)
-    announcement_document = models.FileField(_("预告文件"), upload_to="selection/announcements/", blank=True)
+    announcement_document = models.FileField(
+        _("预告文件"), upload_to="selection/announcements/", blank=True, validators=[validate_document_upload]
+    )
     # Shortlist (初步人选, R7 step 4, D7)
     shortlist_meeting_on = models.DateField(_("部务会日期"), null=True, blank=True)
     shortlist_document_number = models.CharField(_("初步人选文号"), max_length=100, blank=True)
@@ -201,7 +205,9 @@ class UnitRecommendation(models.Model):
     )
     meeting_on = models.DateField(_("党委(党组)会议日期"))
     report_text = models.TextField(_("推荐报告"), blank=True)
-    report_file = models.FileField(_("推荐报告文件"), upload_to="selection/recommendations/", blank=True)
+    report_file = models.FileField(
+        _("推荐报告文件"), upload_to="selection/recommendations/", blank=True, validators=[validate_document_upload]
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -261,7 +267,9 @@ class Application(models.Model):
         "programs.HostPost", verbose_name=_("志愿岗位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     statement = models.TextField(_("申请书"), blank=True)
-    attachment = models.FileField(_("附件"), upload_to="selection/applications/", blank=True)
+    attachment = models.FileField(
+        _("附件"), upload_to="selection/applications/", blank=True, validators=[validate_document_upload]
+    )
     applied_on = models.DateField(_("报名日期"))
     recommendation = models.ForeignKey(
         UnitRecommendation, verbose_name=_("单位推荐"), null=True, blank=True, on_delete=models.PROTECT,

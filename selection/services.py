@@ -9,6 +9,7 @@ the window and the notice period can be tested.
 import datetime as dt
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.exceptions import ApplicationError
 from core.jobs import job_enqueue
+from core.uploads import validate_document_upload
 from programs import services as program_services
 from programs.calendar import add_working_days, years_without_schedule
 from programs.models import Cadre, HostPost, Placement, PolicyFields, Unit
@@ -50,6 +52,17 @@ Mode = PolicyFields.SelectionMode
 
 def _day(value: dt.date) -> str:
     return date_format(value, "DATE_FORMAT")
+
+
+def _upload_checked(upload):
+    """The one checked-upload path (PDF, Word or an image by content, size limit): these
+    writes save without ``full_clean``, so the check is asked here."""
+    if upload:
+        try:
+            validate_document_upload(upload)
+        except ValidationError as exc:
+            raise SelectionError(exc.messages[0]) from None
+    return upload
 
 
 # --- Reading the rows a service acts on: out of scope is not found (D6) -------------------------
@@ -302,7 +315,7 @@ def selection_announce(
         "announcement_number": announcement_number, "scope_text": scope_text, "standards": standards,
     }
     if announcement_document:
-        fields["announcement_document"] = announcement_document
+        fields["announcement_document"] = _upload_checked(announcement_document)
     return _stage_move(
         acting_user=acting_user, selection=selection, to_stage=Stage.ANNOUNCED, effective_date=announced_on,
         document_number=announcement_number, note=_("名额 %(places)d 个,报名时间 %(start)s 至 %(end)s") % {
@@ -428,7 +441,7 @@ def application_create(
         applied_on=applied_on, registered_by=acting_user, status_changed_at=timezone.now(),
     )
     if attachment:
-        application.attachment = attachment
+        application.attachment = _upload_checked(attachment)
     try:
         with transaction.atomic():
             application.save()
@@ -503,7 +516,7 @@ def unit_recommendation_record(
         recorded_by=acting_user,
     )
     if report_file:
-        recommendation.report_file = report_file
+        recommendation.report_file = _upload_checked(report_file)
     recommendation.save()
     moves = [(a, Status.RECOMMENDED) for a in recommended] + [(a, Status.NOT_RECOMMENDED) for a in not_recommended]
     for given, target in moves:

@@ -178,3 +178,25 @@ def test_D6_gap_reports_are_for_staff_only(client, duties, username):
     for model in ["integrityundertaking", "exchangemeeting"]:
         response = client.get(url(model, "missing"))
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("会议记录.html", b"<script>alert(1)</script>", "文件“会议记录.html”的类型不受支持"),
+    ("会议记录.pdf", b"<html><script>alert(1)</script></html>", "文件“会议记录.pdf”的内容与扩展名不符"),
+])
+def test_R14_meeting_minutes_go_through_the_checked_upload_path(client, duties, settings, tmp_path, name, content,
+                                                               message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(duties.users["countystaff"])
+    data = {"program": duties.program.pk, "held_on": DAY.isoformat(), "topic": "四月交流会", "summary": "",
+            "attendees": [duties.placement.pk]}
+    with time_machine.travel(dt.datetime(2026, 4, 20, 10, 0), tick=False):
+        refused = client.post(url("exchangemeeting", "add"), {**data, "minutes": SimpleUploadedFile(name, content)})
+        assert refused.status_code == 200
+        assert message in refused.context["adminform"].form.errors["minutes"][0]
+        accepted = client.post(url("exchangemeeting", "add"),
+                               {**data, "minutes": SimpleUploadedFile("会议记录.pdf", b"%PDF-1.7 minutes")})
+    assert accepted.status_code == 302
+    assert not any(path.suffix == ".html" for path in tmp_path.rglob("*"))

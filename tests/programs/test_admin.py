@@ -298,12 +298,16 @@ def test_D1_autocomplete_refuses_non_staff(client, world):
     assert response.status_code == 302
 
 
-def test_D1_autocomplete_searches_an_id_number_only_whole(client, world):
-    login(client, world.users["countystaff"])
+def test_R3_autocomplete_searches_an_id_number_only_whole_and_only_with_the_permission(client, world):
     id_number = world.cadres["cadre"].id_number
+    login(client, world.users["orgstaff"])
     assert autocomplete(client, "placement", "cadre", id_number) == {"李明"}
     # A prefix of the masked digits finds nothing: no guessing the hidden part.
     assert autocomplete(client, "placement", "cadre", id_number[:10]) == set()
+    # Without the permission not even the whole number matches: a right guess would be confirmed.
+    login(client, world.users["countystaff"])
+    assert autocomplete(client, "placement", "cadre", id_number) == set()
+    assert autocomplete(client, "placement", "cadre", "李明") == {"李明"}
 
 
 def test_D1_list_filter_choices_come_from_the_subtree(client, world):

@@ -8,6 +8,9 @@ Users come from ``tests.factories.build_world``: ``countystaff`` (泽州), ``gao
 
 import datetime as dt
 import io
+import tempfile
+import uuid
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -249,6 +252,67 @@ def test_D1_a_cadre_of_another_department_cannot_be_changed_by_import(world):
     assert any(line.startswith("第 2 行“身份证号”:该身份证号已登记在其他组织部管理的干部名下") for line in result.error_lines)
     gp_cadre.refresh_from_db()
     assert gp_cadre.sending_unit == world.units["gp_bureau"]
+
+
+# --- the confirm step takes only this user's own preview (issue 10, part 6) ------------------
+
+
+@pytest.fixture
+def victim_file():
+    """A file in the temporary folder the previews use, as another process left it there."""
+    path = Path(tempfile.gettempdir()) / f"victim-{uuid.uuid4().hex}.csv"
+    path.write_bytes(csv_bytes([cadre_row("受害者")]))
+    yield path
+    path.unlink(missing_ok=True)
+
+
+def confirm_post(token, name="干部.csv") -> dict:
+    return {"import_file_name": token, "original_file_name": name, "format": "0", "resource": "0"}
+
+
+def test_confirm_refuses_a_file_name_and_reads_or_deletes_nothing(world, client, victim_file):
+    client.force_login(importer(world.users["countystaff"]))
+    before = Cadre.objects.count()
+    for posted in (victim_file.name, str(victim_file), f"../{victim_file.name}", "", "x" * 300):
+        response = client.post(import_url("cadre", "process_import"), confirm_post(posted), follow=True)
+        assert response.redirect_chain == [(import_url("cadre"), 302)], posted
+        assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您,请重新上传文件。"], posted
+        assert victim_file.exists()
+    assert Cadre.objects.count() == before
+    assert not AuditLog.objects.filter(action="cadres_import").exists()
+
+
+def test_confirm_refuses_another_users_preview_which_its_owner_still_confirms(world, client):
+    owner = importer(world.users["countystaff"])
+    client.force_login(owner)
+    preview = admin_preview(client, csv_bytes([cadre_row("周一")]), name="干部.csv")
+    confirm = preview.context["confirm_form"].initial
+    assert "tmp" not in confirm["import_file_name"]  # an opaque token, not the file's name
+
+    client.force_login(importer(world.users["orgstaff"]))
+    response = client.post(import_url("cadre", "process_import"), confirm, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您,请重新上传文件。"]
+    assert not Cadre.objects.filter(name="周一").exists()
+
+    # Nothing was read or deleted: the owner's confirm still finds the file.
+    client.force_login(owner)
+    assert client.post(import_url("cadre", "process_import"), confirm).status_code == 302
+    assert Cadre.objects.filter(name="周一").count() == 1
+
+
+def test_a_token_for_another_list_or_a_confirmed_preview_is_refused(world, client):
+    client.force_login(importer(world.users["countystaff"]))
+    preview = admin_preview(client, csv_bytes([cadre_row("周一")]), name="干部.csv")
+    confirm = preview.context["confirm_form"].initial
+    # The cadres preview cannot confirm a units import.
+    response = client.post(import_url("unit", "process_import"), confirm, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您,请重新上传文件。"]
+    done = client.post(import_url("cadre", "process_import"), confirm, follow=True)
+    assert [str(m) for m in done.context["messages"]] == ["导入完成:新增 1 条,更新 0 条,未变化跳过 0 条。"]
+    # Sent twice (a double click): the file is gone, and the second answer says so.
+    response = client.post(import_url("cadre", "process_import"), confirm, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您,请重新上传文件。"]
+    assert Cadre.objects.filter(name="周一").count() == 1
 
 
 # --- permissions -----------------------------------------------------------------------------

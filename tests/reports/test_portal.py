@@ -313,6 +313,9 @@ def test_R12_a_draft_attachment_reaches_only_the_cadre_until_submitted(client, w
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("病毒.exe", EXE, "文件“病毒.exe”的类型不受支持"),
     ("改名.pdf", EXE, "文件“改名.pdf”的内容与扩展名不符"),
+    ("页面.html", b"<script>alert(1)</script>", "文件“页面.html”的类型不受支持"),
+    ("页面.pdf", b"<html><script>alert(1)</script></html>", "文件“页面.pdf”的内容与扩展名不符"),
+    ("图形.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "文件“图形.png”的内容与扩展名不符"),
 ])
 def test_R12_bad_attachments_are_refused_on_the_page(client, world, q1, media, name, content, message):
     response = login(client, world, "cadre").post(reverse("reports:attachment_add", args=[q1.pk]),

@@ -254,11 +254,29 @@ def test_admin_confirm_with_a_selection_out_of_scope_is_refused(scene, world, cl
     open_window(scene)
     client.force_login(importer(scene.staff))
     page = preview(client, scene, workbook([row(scene, "周杰", applied_on=None)], HEADERS))
-    forged = {**page.context["confirm_form"].initial}
-    client.force_login(importer(world.users["gaopingstaff"]))
+    other = services.selection_create(acting_user=world.admin, program=world.hz_program)
+    forged = {**page.context["confirm_form"].initial, "selection": other.pk}
     response = client.post(url("process_import"), forged)
     assert response.status_code == 200  # the confirm form is invalid: nothing imported
+    assert "selection" in response.context["confirm_form"].errors
     assert not applications(scene).exists()
+
+
+def test_admin_confirm_takes_only_the_users_own_preview(scene, world, client):
+    """Another user's preview is refused, and left for its owner (issue 10, part 6)."""
+    open_window(scene)
+    client.force_login(importer(scene.staff))
+    page = preview(client, scene, workbook([row(scene, "周杰", applied_on=None)], HEADERS))
+    confirm = page.context["confirm_form"].initial
+    client.force_login(importer(world.users["gaopingstaff"]))
+    response = client.post(url("process_import"), confirm, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您,请重新上传文件。"]
+    response = client.post(url("process_import"), {**confirm, "import_file_name": "victim.csv"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您,请重新上传文件。"]
+    assert not applications(scene).exists()
+    client.force_login(scene.staff)
+    assert client.post(url("process_import"), confirm).status_code == 302
+    assert applications(scene).count() == 1
 
 
 def test_admin_bad_rows_are_listed(scene, client):

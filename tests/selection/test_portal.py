@@ -11,9 +11,12 @@ from django.utils import timezone
 
 from core.models import AuditLog
 from selection import services
+from selection.exceptions import SelectionError
 from selection.models import Application
 
 PDF = b"%PDF-1.7\n%test application\n"
+HTML = b"<html><script>alert(document.cookie)</script></html>"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
 
 
 @pytest.fixture
@@ -70,6 +73,12 @@ def test_R7_a_second_application_is_refused_with_a_message(client, open_scene):
     [
         ("申请书.exe", b"MZ\x90\x00", "类型不受支持"),
         ("申请书.pdf", b"\x89PNG\r\n\x1a\n0000", "内容与扩展名不符"),
+        # Script-carrying pages under a document's or an image's name (stored XSS, issue 10).
+        ("申请书.html", HTML, "类型不受支持"),
+        ("申请书.svg", SVG, "类型不受支持"),
+        ("申请书.pdf", HTML, "内容与扩展名不符"),
+        ("申请书.png", SVG, "内容与扩展名不符"),
+        ("申请书.pdf", b"MZ\x90\x00", "内容与扩展名不符"),
     ],
 )
 def test_attachments_must_be_documents_of_the_type_they_claim(client, open_scene, name, content, message):
@@ -176,6 +185,36 @@ def test_recommendation_needs_a_report(client, open_scene):
         "meeting_on": timezone.localdate().isoformat(), "recommended": [Application.objects.get().pk],
     })
     assert response.status_code == 400 and "请填写推荐报告或上传推荐报告文件" in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "content"), [("推荐报告.pdf", HTML), ("推荐报告.png", SVG), ("推荐报告.svg", SVG)])
+def test_a_recommendation_report_file_must_be_a_document(client, open_scene, name, content):
+    s = open_scene
+    services.application_apply(acting_user=s.users["zhou"], selection=s.selection, statement="申请")
+    client.force_login(s.world.users["sendunit"])
+    response = client.post(url("recommend", s.selection.pk), {
+        "meeting_on": timezone.localdate().isoformat(), "recommended": [Application.objects.get().pk],
+        "report_file": SimpleUploadedFile(name, content),
+    })
+    assert response.status_code == 400 and f"文件“{name}”" in response.content.decode()
+    assert Application.objects.get().status == Application.Status.APPLIED
+
+
+def test_the_services_check_files_handed_to_them_directly(open_scene):
+    """Not only the forms: a service given a file checks it too (the one checked-upload path)."""
+    s = open_scene
+    with pytest.raises(SelectionError, match="文件“申请书.pdf”的内容与扩展名不符"):
+        services.application_apply(acting_user=s.users["zhou"], selection=s.selection, statement="申请",
+                                   attachment=SimpleUploadedFile("申请书.pdf", HTML))
+    assert not Application.objects.exists()
+    services.application_apply(acting_user=s.users["zhou"], selection=s.selection, statement="申请")
+    with pytest.raises(SelectionError, match="文件“推荐报告.png”的内容与扩展名不符"):
+        services.unit_recommendation_record(
+            acting_user=s.world.users["sendunit"], selection=s.selection, sending_unit=s.world.units["zz_drc"],
+            meeting_on=timezone.localdate(), report_file=SimpleUploadedFile("推荐报告.png", SVG),
+            recommended=[Application.objects.get()],
+        )
+    assert Application.objects.get().status == Application.Status.APPLIED
 
 
 def test_cadre_withdraws_own_application_but_never_anothers(client, open_scene):
