@@ -26,10 +26,12 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\0" * 32
 
 
 def zip_bytes(members: dict[str, bytes]) -> bytes:
+    """A zip with fixed member times: the bytes are test parameters, and pytest-xdist needs every
+    process to collect the same ones."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in members.items():
-            archive.writestr(name, content)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
