@@ -99,13 +99,11 @@ def test_D9_cadre_and_sendunit_find_a_selection_open_for_applications(seeded_on,
         acting_user=user("cadre"), selection=open_now[0], statement="本人自愿报名,服从组织安排。",
     )
     assert application.status == Application.Status.APPLIED and application.applied_on == seeded_on
-    colleague = (Cadre.objects.filter(sending_unit=cadre.sending_unit).exclude(pk=cadre.pk)
-                 .exclude(applications__selection=open_now[0]).first())
-    if colleague is not None:
-        nominated = selection_services.application_create(
-            acting_user=user("sendunit"), selection=open_now[0], cadre=colleague, source=Application.Source.UNIT,
-        )
-        assert nominated.source == Application.Source.UNIT
+    colleague = Cadre.objects.filter(sending_unit=cadre.sending_unit).exclude(pk=cadre.pk).first()
+    nominated = selection_services.application_create(
+        acting_user=user("sendunit"), selection=open_now[0], cadre=colleague, source=Application.Source.UNIT,
+    )
+    assert nominated.source == Application.Source.UNIT and nominated.registered_by.username == "sendunit"
 
 
 def test_D9_leave_waits_for_hostunit_and_for_countystaff(seeded_on, db):
