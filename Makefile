@@ -5,7 +5,8 @@
 #   make check   `check --deploy` with production settings, and no missing migrations
 #   make lint    ruff: syntax errors, undefined names, unused imports
 #
-# Variables: PYTHON (python3.11), HOST (127.0.0.1, this machine only), PORT (8000), PYTEST_ARGS.
+# Variables: PYTHON (python3.11), HOST (127.0.0.1, this machine only), PORT (8000), PYTEST_ARGS,
+#            SEED_DEMO_ARGS (e.g. --force: seed a demo database that also holds accounts of its own).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -18,6 +19,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+SEED_DEMO_ARGS ?=
 
 # WeasyPrint (registration forms, archives as PDF) needs Pango and HarfBuzz's subsetter, and the
 # PDFs need a Chinese font. Debian package names.
@@ -26,7 +28,7 @@ SYSTEM_PACKAGES ?= fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2
 .PHONY: help run test check lint system-packages venv clean
 
 help:
-	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- the virtual environment --------------------------------------------------------------------
 
@@ -101,7 +103,7 @@ run: $(VENV)/.installed system-packages
 	fi
 	mkdir -p var/log var/celery
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo $(SEED_DEMO_ARGS)
 	pids=()
 	stop_background() {
 	  trap - EXIT INT TERM HUP

@@ -54,8 +54,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("数据库中有 %(count)d 个账号不是演示数据创建的,这可能是正式数据库。演示账号使用公开的密码,"
                       "为防止它们进入正式系统,已拒绝生成演示数据。要看演示,请使用一个空数据库(例如删除 db.sqlite3 后"
-                      "重新运行 make run);确认这是演示或测试用的数据库时,可加 --force 参数(演示数据只写入和改动"
-                      "它自己创建的记录)。") % {"count": foreign}
+                      "重新运行 make run);确认这是演示或测试用的数据库时,可加 --force 参数(make run 时为"
+                      "make run SEED_DEMO_ARGS=--force;演示数据只写入和改动它自己创建的记录)。") % {"count": foreign}
                 )
             today = registry.day
             builder = DemoBuilder(DemoPlan(today), registry)
