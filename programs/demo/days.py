@@ -29,7 +29,7 @@ class DemoDays:
 
     def weekday(self, year: int, month: int, day: int) -> dt.date:
         """The moved day, or the Monday after it when it falls on a weekend: the days people act
-        on (a proposal, an arrival) are working days. Never later than today."""
+        on (a proposal, an arrival) are weekdays. A day in the past is never moved past today."""
         moved = self(year, month, day)
         snapped = moved + dt.timedelta(days=7 - moved.weekday()) if moved.weekday() >= 5 else moved
         return moved if moved <= self.today < snapped else snapped

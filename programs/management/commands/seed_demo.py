@@ -73,7 +73,7 @@ class Command(BaseCommand):
             reports = reports_seed(registry=registry, today=today)
             registry.flush()
         elapsed = time.monotonic() - started
-        self._report(result, elapsed)
+        self._report(result, elapsed, registry)
         self._demo_day(today)
         self.stdout.write(
             _("选派工作:本次新建 %(selections)d 个(报名 %(applications)d 人,岗位需求 %(requests)d 条);"
@@ -100,8 +100,8 @@ class Command(BaseCommand):
 
     def _demo_day(self, day) -> None:
         today = timezone.localdate()
-        if day == today:
-            self.stdout.write(_("演示数据的日期以今天(%(day)s)为准。") % {"day": f"{day:%Y-%m-%d}"})
+        if day >= today:
+            self.stdout.write(_("演示数据的日期以 %(day)s 为准。") % {"day": f"{day:%Y-%m-%d}"})
         else:
             self.stdout.write(self.style.WARNING(
                 _("演示数据的日期以首次生成之日(%(day)s)为准,至今已过 %(days)d 天,请假、报告等的状态可能与说明不同。"
@@ -109,7 +109,7 @@ class Command(BaseCommand):
                 % {"day": f"{day:%Y-%m-%d}", "days": (today - day).days}
             ))
 
-    def _report(self, result, elapsed: float) -> None:
+    def _report(self, result, elapsed: float, registry: DemoRegistry) -> None:
         labels = {
             "departments": _("组织部"), "units": _("单位"), "users": _("账号"), "role assignments": _("角色"),
             "cadres": _("干部"), "résumé lines": _("简历"), "programs": _("挂职项目"), "host posts": _("岗位"),
@@ -142,7 +142,7 @@ class Command(BaseCommand):
                    "department": program.organising_department, "preset": preset, "n": program.n}
             )
 
-        batch = Program.objects.filter(year=2006, organising_department__name="杭州市委组织部").first()
+        batch = registry.get(Program, "program:hangzhou_2006")
         if batch:
             c = hangzhou2006.batch_composition(
                 Cadre.objects.filter(placements__program=batch).distinct(), batch.reference_date
