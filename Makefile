@@ -1,11 +1,13 @@
 # 干部挂职锻炼管理系统 — the two commands: `make run` (the demo) and `make test` (the whole suite).
 #
-#   make run     create .venv, install, migrate, seed the demo, start worker + beat + web on :8000
+#   make run     create .venv, install, migrate, seed the demo, start worker + beat + web (demo mode)
 #   make test    install the test dependencies, run every test (DATABASE_URL/REDIS_URL as set)
 #   make check   `check --deploy` with production settings, and no missing migrations
 #   make lint    ruff: syntax errors, undefined names, unused imports
 #
-# Variables: PYTHON (python3.11), HOST (127.0.0.1), PORT (8000), PYTEST_ARGS, PYTEST_WORKERS (auto).
+# Variables: PYTHON (python3.11), HOST (127.0.0.1, this machine only), PORT (8000), PYTEST_ARGS,
+#            PYTEST_WORKERS (auto), SEED_DEMO_ARGS (e.g. --force: seed a demo database that also
+#            holds accounts of its own).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -21,6 +23,7 @@ PYTEST_ARGS ?=
 # pytest-xdist processes (one per core by default; 0 runs in this process). Each test file stays
 # on one process (--dist loadfile), so a module's demo data is seeded once.
 PYTEST_WORKERS ?= auto
+SEED_DEMO_ARGS ?=
 
 # WeasyPrint (registration forms, archives as PDF) needs Pango and HarfBuzz's subsetter, and the
 # PDFs need a Chinese font. Debian package names.
@@ -29,7 +32,7 @@ SYSTEM_PACKAGES ?= fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2
 .PHONY: help run test check lint system-packages venv clean
 
 help:
-	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- the virtual environment --------------------------------------------------------------------
 
@@ -86,7 +89,15 @@ system-packages:
 # --- make run: the demo on the embedded default --------------------------------------------------
 
 run: $(VENV)/.installed system-packages
-	@export DJANGO_SETTINGS_MODULE=secondment.settings DJANGO_DEBUG=1
+	@export DJANGO_SETTINGS_MODULE=secondment.settings DJANGO_DEMO=1 DJANGO_DEBUG=0
+	# Demo mode (secondment/settings.py): DEBUG off, so no debug page is ever shown; plain HTTP
+	# answered for this machine only; a secret generated once into var/demo-secret-key. The demo
+	# accounts share a published password, so the demo never listens beyond the loopback address.
+	case "$(HOST)" in
+	  127.*|localhost|::1) ;;
+	  *) echo "演示系统只在本机回环地址上运行(HOST=127.0.0.1 或 localhost),不能用 $(HOST):演示账号的密码是公开的。" >&2
+	     exit 1 ;;
+	esac
 	# The embedded default: SQLite in the project folder and, without REDIS_URL, kombu's
 	# filesystem transport under var/celery. DATABASE_URL / REDIS_URL are honoured when set.
 	echo "数据库: $${DATABASE_URL:-SQLite (db.sqlite3)};消息代理: $${REDIS_URL:-文件系统 (var/celery)}"
@@ -96,7 +107,7 @@ run: $(VENV)/.installed system-packages
 	fi
 	mkdir -p var/log var/celery
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo $(SEED_DEMO_ARGS)
 	pids=()
 	stop_background() {
 	  trap - EXIT INT TERM HUP
@@ -125,7 +136,8 @@ run: $(VENV)/.installed system-packages
 	  "    管理后台 http://$(HOST):$(PORT)/admin/    登录 http://$(HOST):$(PORT)/accounts/login/" \
 	  "    健康检查 http://$(HOST):$(PORT)/healthz" \
 	  "  演示账号见上方列表,密码均为 demo-pass-2026:admin、orgstaff(晋城市委组织部)、countystaff(泽州县委组织部)、" \
-	  "    hostunit(泽州县乡镇接收单位审批人)、cadre(挂职干部)、sendunit(派出单位联系人)……" \
+	  "    hostunit(泽州县乡镇接收单位审批人)、cadre(挂职干部)、sendunit(派出单位联系人)……;演示流程见 README.md“演示账号”。" \
+	  "  演示模式:只接受本机访问,不显示调试页面。" \
 	  "  后台任务日志: var/log/worker.log, var/log/beat.log" \
 	  "  按 Ctrl-C 停止(worker 和 beat 随之停止)。" ""
 	$(PY) manage.py runserver $(HOST):$(PORT)

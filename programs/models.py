@@ -921,3 +921,32 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_role_display()} {self.department or self.unit}"
+
+
+class DemoRecord(models.Model):
+    """A row ``seed_demo`` wrote (D9). The demo reads and changes only the rows listed here, so
+    records staff create beside it — even at its units, by its accounts — are never touched.
+
+    ``key`` names the row in the demo's plan (``department:泽州县委组织部``, ``program:zezhou_down``)
+    where a later step or run looks it up: by the key, not by a name staff may have changed.
+    ``demo_day`` is the day the demo is relative to: the day of its first run.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("类型"), on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    key = models.CharField(_("演示数据中的名称"), max_length=200, blank=True)
+    demo_day = models.DateField(_("演示基准日"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("演示数据记录")
+        verbose_name_plural = _("演示数据记录")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="demo_record_unique_object"),
+            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="demo_record_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key or f"{self.content_type_id}:{self.object_id}"

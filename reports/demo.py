@@ -8,8 +8,9 @@ account's (李志强, 巴公镇) story of deadlines on top of ``programs.demo.bu
 - the last past report missing (逾期未交);
 - the next report due with a saved draft.
 
-Dates follow the day the demo is seeded. Idempotent: the schedule reconciles, and the story is
-written once — when none of the cadre's reports has been submitted or drafted yet.
+Only the demo's own placements and accounts (``DemoRegistry``). Dates follow the day the demo is
+seeded. Idempotent: the schedule reconciles, and the story is written once — when none of the
+cadre's reports has been submitted or drafted yet.
 
 Submissions go through the writing services (``report_draft_save``, ``report_submit``), so
 versions, audit rows and notifications are what the portal would write; the submission time is
@@ -22,8 +23,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
+from programs.demo.registry import DemoRegistry
 from programs.models import Placement
 
 from .models import Report, ReportReview, ReportVersion
@@ -78,22 +79,24 @@ def _back_date_reviews(report: Report, day: dt.date) -> None:
 
 
 @transaction.atomic
-def reports_seed(today: dt.date | None = None) -> dict:
-    """Schedule the started placements' reports and write the demo cadre's story if missing.
+def reports_seed(*, registry: DemoRegistry, today: dt.date) -> dict:
+    """Schedule the demo's started placements' reports and write the demo cadre's story if missing.
     Returns how many rows of each kind were created."""
-    today = today or timezone.localdate()
     created = {"reports": 0, "versions": 0, "reviews": 0, "drafts": 0}
-    for placement in Placement.objects.exclude(status=Placement.Status.PROPOSED).order_by("pk"):
-        created["reports"] += len(reports_schedule(placement=placement).created)
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=["cadre", "hostunit", "countystaff"])}
-    if len(users) == 3:
-        _star(users, today, created)
+    for placement in registry.objects(Placement).exclude(status=Placement.Status.PROPOSED).order_by("pk"):
+        scheduled = reports_schedule(placement=placement).created
+        registry.add_all(scheduled)
+        created["reports"] += len(scheduled)
+    users = {name: registry.get(get_user_model(), f"user:{name}") for name in ("cadre", "hostunit", "countystaff")}
+    if all(users.values()):
+        _star(registry, users, today, created)
     return created
 
 
-def _star(users: dict, today: dt.date, created: dict) -> None:
+def _star(registry: DemoRegistry, users: dict, today: dt.date, created: dict) -> None:
     placement = (
-        Placement.objects.filter(cadre__user=users["cadre"], status=Placement.Status.ACTIVE).order_by("-actual_start").first()
+        registry.objects(Placement).filter(cadre__user=users["cadre"], status=Placement.Status.ACTIVE)
+        .order_by("-actual_start").first()
     )
     if placement is None:
         return

@@ -2,11 +2,14 @@
 
 This is the only module that reads the environment. Every variable is listed in
 ``.env.example``. Production defaults are the safe ones: ``DEBUG`` is off and a
-secret key must be given.
+secret key must be given. ``DJANGO_DEMO`` is `make run`'s demo mode: ``DEBUG`` off too,
+plain HTTP for this machine only, and a secret generated once into a local file.
 """
 
 import os
+import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -26,16 +29,63 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def demo_secret_key(path: Path) -> str:
+    """Demo mode's secret: generated once into ``path``, readable by its owner only, and reused.
+    Created by a hard link from a file of this process's own, so processes starting together
+    (web, worker, beat) all read the one that won."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(64) + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    key = path.read_text().strip()
+    if len(key) < 50:
+        raise ImproperlyConfigured(f"{path} holds no usable secret key: delete it and a new one is generated.")
+    return key
+
+
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
+# Demo mode (`make run`): DEBUG stays off, so no debug page is ever shown; plain HTTP, and only
+# for this machine (the demo's accounts share a published password). It refuses whatever says
+# it is a server: DEBUG, or a host name or origin that is not the loopback address.
+DEMO_MODE = env_bool("DJANGO_DEMO", default=False)
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEMO_MODE:
+        SECRET_KEY = demo_secret_key(Path(os.environ.get("DJANGO_DEMO_SECRET_FILE", BASE_DIR / "var" / "demo-secret-key")))
+    elif not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-only-for-debug-mode-do-not-use-in-production"
+    else:
+        SECRET_KEY = "insecure-development-key-only-for-debug-mode-do-not-use-in-production"
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or DEMO_MODE else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+if DEMO_MODE:
+    if DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_DEMO runs with DEBUG off, so that no debug page is shown: unset DJANGO_DEBUG."
+        )
+    if set(ALLOWED_HOSTS) - set(LOOPBACK_HOSTS):
+        raise ImproperlyConfigured(
+            f"DJANGO_DEMO serves this machine only, but DJANGO_ALLOWED_HOSTS names {', '.join(ALLOWED_HOSTS)}. "
+            "The demo's accounts share a published password: never set DJANGO_DEMO on a server."
+        )
+    if any(urlsplit(origin).hostname not in LOOPBACK_HOSTS for origin in CSRF_TRUSTED_ORIGINS):
+        raise ImproperlyConfigured(
+            f"DJANGO_DEMO serves this machine only, but DJANGO_CSRF_TRUSTED_ORIGINS names "
+            f"{', '.join(CSRF_TRUSTED_ORIGINS)}. Never set DJANGO_DEMO on a server."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -61,6 +111,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    *(["core.middleware.LoopbackOnlyMiddleware"] if DEMO_MODE else []),
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.NulRefusalMiddleware",
     "core.middleware.UnheldUploadsMiddleware",
@@ -143,20 +194,24 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or DEMO_MODE
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
+# The demo serves static files straight from the apps (WhiteNoise's finders): nothing to collect
+# before `make run`, and what it shows is always the checkout's.
+WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
 
-# Security: production defaults, relaxed only in DEBUG.
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+# Security: production defaults, relaxed only in DEBUG and in demo mode (plain HTTP on this machine).
+PLAIN_HTTP = DEBUG or DEMO_MODE
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not PLAIN_HTTP)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(8 * 3600)))
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=not PLAIN_HTTP)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if PLAIN_HTTP else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not PLAIN_HTTP
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Load balancers and monitoring poll the health check over plain HTTP on the internal network.
@@ -253,7 +308,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-# Demo data: refuse to seed a production database unless forced.
+# The demo accounts' published password (seed_demo refuses a database holding accounts it did not
+# create, unless forced).
 DEMO_PASSWORD = "demo-pass-2026"
 
 # Spreadsheet import and export (core.spreadsheets, core.import_admin). Import/export rights

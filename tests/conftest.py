@@ -6,7 +6,6 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models.signals import post_migrate
-from django.test import override_settings
 
 from tests.factories import build_world
 
@@ -31,9 +30,8 @@ def demo(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            with override_settings(DEBUG=True):
-                out = io.StringIO()
-                call_command("seed_demo", stdout=out)
+            out = io.StringIO()
+            call_command("seed_demo", stdout=out)
             yield out.getvalue()
         finally:
             transaction.set_rollback(True)

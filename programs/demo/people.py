@@ -174,6 +174,13 @@ class PeopleMaker:
         self.names = NameMaker(rng)
         self.used_ids: set[str] = set()
 
+    def with_rng(self, rng: random.Random) -> "PeopleMaker":
+        """A maker drawing from ``rng`` that keeps names and ID numbers unique together with this one."""
+        other = PeopleMaker(rng)
+        other.names.used = self.names.used
+        other.used_ids = self.used_ids
+        return other
+
     # --- identity ------------------------------------------------------------------------
 
     def id_number(self, *, region: str, birth: dt.date, male: bool) -> str:
@@ -229,7 +236,8 @@ class PeopleMaker:
         age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
         if age < RANK_MIN_AGE[rank]:
             raise ValueError(f"{rank} at {age} is not plausible")
-        if education is None:
+        drawn_education = education is None
+        if drawn_education:
             education = self._education(birth.year)
         if full_time is None:
             full_time = education >= E.MASTER or rng.random() < (0.85 if birth.year >= 1975 else 0.55)
@@ -240,6 +248,10 @@ class PeopleMaker:
         section = section if section is not None else (rng.choice(unit.sections) if unit.sections else "")
 
         school, work_start = self._schooling(birth, education, full_time, province)
+        while drawn_education and work_start > on - relativedelta(months=6) and education > E.JUNIOR_COLLEGE:
+            # Too young for that much schooling on this record date: one level lower.
+            education = E(education - 1)
+            school, work_start = self._schooling(birth, education, full_time, province)
         if work_start > on - relativedelta(months=6):
             raise ValueError(f"{name}: work would start after the record date")
         party_joined = self._party_joined(political_status, birth, work_start, on)

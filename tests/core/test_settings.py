@@ -17,6 +17,7 @@ from .brokers import BASE_DIR, subprocess_env
 _ENVIRONMENT = (
     "DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL",
     "REDIS_URL", "CELERY_DATA_DIR", "DJANGO_SECURE_COOKIES", "DJANGO_SSL_REDIRECT", "DJANGO_HSTS_SECONDS",
+    "DJANGO_DEMO", "DJANGO_DEMO_SECRET_FILE", "DJANGO_CSRF_TRUSTED_ORIGINS",
 )
 
 
@@ -100,6 +101,89 @@ def test_embedded_default_is_sqlite_in_the_project_folder_and_the_filesystem_bro
     assert values["CELERY_BROKER_URL"].startswith("filesystem://")
     assert values["CELERY_BROKER_TRANSPORT_OPTIONS"]["data_folder_in"] == str(tmp_path / "celery" / "queue")
     assert values["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost"]
+
+
+# --- demo mode (`make run`) ----------------------------------------------------------------------
+
+
+def demo_env(tmp_path, **overrides) -> dict:
+    """What `make run` sets: DJANGO_DEMO and nothing else; the secret goes to the test's folder."""
+    values = {
+        "DJANGO_DEBUG": None, "DJANGO_SECRET_KEY": None, "DJANGO_ALLOWED_HOSTS": None, "DJANGO_DEMO": "1",
+        "DJANGO_DEMO_SECRET_FILE": str(tmp_path / "var" / "demo-secret-key"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    }
+    return production_env(tmp_path, **{**values, **overrides})
+
+
+def test_demo_mode_is_debug_off_and_plain_http_on_the_loopback_address(tmp_path):
+    values = load_settings(
+        demo_env(tmp_path),
+        "DEBUG", "DEMO_MODE", "ALLOWED_HOSTS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "STORAGES", "WHITENOISE_USE_FINDERS", "MIDDLEWARE",
+    )
+
+    assert values["DEBUG"] is False and values["DEMO_MODE"] is True
+    assert values["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost"]
+    assert values["SESSION_COOKIE_SECURE"] is values["CSRF_COOKIE_SECURE"] is values["SECURE_SSL_REDIRECT"] is False
+    assert values["SECURE_HSTS_SECONDS"] == 0 and values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
+    # Static files straight from the apps through WhiteNoise: no collectstatic, no manifest.
+    assert values["STORAGES"]["staticfiles"]["BACKEND"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
+    assert values["WHITENOISE_USE_FINDERS"] is True
+    assert values["MIDDLEWARE"][0] == "core.middleware.LoopbackOnlyMiddleware"
+
+
+def test_demo_mode_generates_its_secret_once_readable_by_its_owner_only(tmp_path):
+    env = demo_env(tmp_path)
+    secret_file = tmp_path / "var" / "demo-secret-key"
+
+    first = load_settings(env, "SECRET_KEY")["SECRET_KEY"]
+
+    assert secret_file.read_text().strip() == first and len(first) >= 50
+    assert secret_file.stat().st_mode & 0o777 == 0o600
+    assert load_settings(env, "SECRET_KEY")["SECRET_KEY"] == first
+    assert load_settings(demo_env(tmp_path / "other"), "SECRET_KEY")["SECRET_KEY"] != first
+
+
+def test_production_settings_never_touch_the_demo_secret(tmp_path):
+    load_settings(production_env(tmp_path, DJANGO_DEMO_SECRET_FILE=str(tmp_path / "demo-secret-key")), "SECRET_KEY")
+
+    assert not (tmp_path / "demo-secret-key").exists()
+
+
+@pytest.mark.parametrize("overrides, named", [
+    ({"DJANGO_ALLOWED_HOSTS": "ganbu.example.gov.cn"}, "DJANGO_ALLOWED_HOSTS"),
+    ({"DJANGO_ALLOWED_HOSTS": "127.0.0.1,192.168.1.20"}, "DJANGO_ALLOWED_HOSTS"),
+    ({"DJANGO_CSRF_TRUSTED_ORIGINS": "https://ganbu.example.gov.cn"}, "DJANGO_CSRF_TRUSTED_ORIGINS"),
+    ({"DJANGO_DEBUG": "1"}, "DJANGO_DEBUG"),
+], ids=["production host", "LAN address", "production origin", "debug"])
+def test_demo_mode_refuses_to_load_with_production_hosts_or_debug(tmp_path, overrides, named):
+    result = run([sys.executable, "-c", "import django; django.setup()"], demo_env(tmp_path, **overrides))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_DEMO" in result.stderr and named in result.stderr
+
+
+def test_demo_mode_shows_no_debug_page_and_answers_this_machine_only(tmp_path):
+    code = (
+        "import json, django\n"
+        "django.setup()\n"
+        "from django.test import Client\n"
+        "local = Client(HTTP_HOST='127.0.0.1:8000').get('/no-such-page/')\n"
+        "remote = Client(HTTP_HOST='127.0.0.1:8000', REMOTE_ADDR='192.168.1.20').get('/no-such-page/')\n"
+        "print(json.dumps({'local': [local.status_code, local.content.decode()],"
+        " 'remote': [remote.status_code, remote.content.decode()]}))\n"
+    )
+    result = run([sys.executable, "-c", code], demo_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    pages = json.loads(result.stdout.strip().splitlines()[-1])
+
+    status, body = pages["local"]
+    assert status == 404
+    for debug_page in ("DEBUG = True", "Using the URLconf", "Django tried these URL patterns", "Traceback"):
+        assert debug_page not in body
+    assert pages["remote"][0] == 403
 
 
 def test_database_url_and_redis_url_select_postgresql_and_redis(tmp_path):

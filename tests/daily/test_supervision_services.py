@@ -399,14 +399,16 @@ def test_R13_attendance_months_older_than_a_year_are_history(world):
 
 def test_demo_supervision_seed_is_idempotent(db):
     from daily.demo import supervision_seed
-    from programs.demo.builder import build_demo
+    from programs.demo.builder import DemoBuilder, DemoPlan
+    from programs.demo.registry import DemoRegistry
 
-    build_demo()
-    first = supervision_seed(today=D(2026, 11, 28))
+    registry = DemoRegistry()
+    DemoBuilder(DemoPlan(D(2026, 11, 28)), registry).build()
+    first = supervision_seed(registry=registry, today=D(2026, 11, 28))
     assert first["violations"] == 1 and first["inspections"] == 3
     assert first["attendance months"] > 0 and first["contacts"] > 0 and first["problems"] == 3
     assert AttendanceMonth.objects.filter(confirmed_at__isnull=True).exists()
     assert AttendanceMonth.objects.filter(confirmed_at__isnull=False).exists()
     assert Problem.objects.filter(status=Problem.Status.OPEN).exists()
     assert inspections_missing(Placement.objects.all(), 2026, 3).exists()  # 安丘's other half
-    assert set(supervision_seed(today=D(2026, 11, 28)).values()) == {0}
+    assert set(supervision_seed(registry=registry, today=D(2026, 11, 28)).values()) == {0}

@@ -16,7 +16,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from core.models import AuditLog, Job
+from daily.models import AttendanceMonth, InspectionCheck, LeaveRequest
+from programs import services as program_services
 from programs.demo.builder import DemoPlan
+from programs.demo.registry import DemoRegistry
 from programs.idnumber import id_number_birth_date, id_number_gender, validate_id_number
 from programs.models import (
     Cadre,
@@ -33,7 +37,9 @@ from programs.models import (
 from programs.roles import FULL_ID_GROUP, STAFF_GROUP, can_manage_holidays
 from programs.rules import secondment_direction_check
 from programs.selectors import placements_visible_to
-from selection.demo import JIANGDONG_PROGRAM
+from reports.models import Report
+from selection.demo import JIANGDONG_PROGRAM, JINCHENG_UP_PROGRAM, ZEZHOU_PROGRAM
+from tests.factories import PASSWORD, make_cadre, make_user
 
 Role = RoleAssignment.Role
 R, E, P = Cadre.Rank, Cadre.Education, Cadre.PoliticalStatus
@@ -61,30 +67,126 @@ def _row_counts() -> dict:
 # --- running it ------------------------------------------------------------------------------
 
 
-def test_seed_demo_is_idempotent(demo, db, settings):
-    settings.DEBUG = True
+def test_seed_demo_is_idempotent(demo, db):
     before = _row_counts()
     output = _seed()
     assert _row_counts() == before
     assert "本次未新建任何数据" in output
 
 
-def test_seed_demo_refuses_when_debug_is_off(demo, db, settings):
-    settings.DEBUG = False
+def test_D9_seed_demo_seeds_an_empty_database_without_debug_mode(demo, db):
+    # The fixture seeded the empty test database with the suite's settings: DEBUG is off.
+    assert django_settings.DEBUG is False
+    assert "演示数据已就绪" in demo
+    assert get_user_model().objects.filter(username="admin").exists()
+
+
+def test_D9_seed_demo_refuses_a_database_with_users_it_did_not_create(demo, db, settings):
+    make_user("zhangsan", staff=True)
+    settings.DEBUG = True  # debug mode is not a key to a real database
     before = _row_counts()
     with pytest.raises(CommandError) as excinfo:
         _seed()
-    assert "DJANGO_DEBUG 未开启" in str(excinfo.value)
-    assert "--force" in str(excinfo.value)
+    message = str(excinfo.value)
+    assert "1 个账号不是演示数据创建的" in message
+    assert "--force" in message
     assert _row_counts() == before
 
 
-def test_seed_demo_runs_with_force_when_debug_is_off(demo, db, settings):
-    settings.DEBUG = False
+def test_D9_seed_demo_with_force_runs_beside_users_it_did_not_create(demo, db):
+    stranger = make_user("zhangsan", staff=True)
     before = _row_counts()
     output = _seed("--force")
     assert "演示数据已就绪" in output
-    assert _row_counts() == before  # already seeded: still nothing new
+    assert _row_counts() == before  # already seeded: nothing new, the stranger untouched
+    stranger.refresh_from_db()
+    assert stranger.check_password(PASSWORD) and not stranger.role_assignments.exists()
+
+
+def test_D9_every_account_waits_for_the_same_items_today(demo, db):
+    from tests.programs.test_seed_demo_dates import WAITING, waiting_table
+
+    assert waiting_table() == WAITING
+
+
+def test_D9_the_registry_lists_every_record_the_demo_created(demo, db):
+    from daily.models import Contact, Inspection, Problem
+    from duties.models import ExchangeMeeting, FeedbackCard, PartyBranch, TrainingRecord
+    from selection.models import Application, DemandRequest, Selection, UnitRecommendation
+
+    registry = DemoRegistry()
+    assert registry.recorded_day == dt.date.today()
+    for model in (get_user_model(), RoleAssignment, OrgDepartment, Unit, Cadre, Program, HostPost, Placement, Mentor,
+                  Selection, Application, UnitRecommendation, DemandRequest, LeaveRequest, Inspection, InspectionCheck,
+                  AttendanceMonth, Contact, Problem, ExchangeMeeting, FeedbackCard, PartyBranch, TrainingRecord, Report):
+        assert registry.ids(model) == set(model._default_manager.values_list("pk", flat=True)), model
+    assert registry.get(Placement, f"placement:zezhou_down:{Cadre.objects.get(user__username='cadre').id_number}")
+
+
+def _related_rows(placement: Placement) -> dict:
+    """Every row that points at ``placement`` (attendance, leave, reports, checks, duties…), by model."""
+    rows = {}
+    for relation in Placement._meta.related_objects:
+        if relation.one_to_many or relation.one_to_one:
+            model = relation.related_model
+            rows[model._meta.label] = sorted(
+                model._default_manager.filter(**{relation.field.name: placement}).values_list("pk", flat=True)
+            )
+    return rows
+
+
+def _snapshot(placement: Placement) -> dict:
+    fresh = Placement.objects.get(pk=placement.pk)
+    return {
+        "fields": {f.attname: getattr(fresh, f.attname) for f in Placement._meta.concrete_fields},
+        "related": _related_rows(fresh),
+        "audit": list(AuditLog.objects.filter(target_type="programs.placement", target_id=str(fresh.pk))
+                      .values_list("pk", flat=True)),
+        "jobs": Job.objects.filter(kwargs__placement_id=fresh.pk).count(),
+    }
+
+
+def test_D9_a_second_run_leaves_staff_placements_at_the_demo_units_unchanged(demo, db):
+    """Staff trying the demo add their own placements beside it — at the demo's township 巴公镇
+    (泽州, attendance kept, reports due) and in 安丘 (party relation moves): a second run of the
+    demo touches neither."""
+    User = get_user_model()
+    countystaff, anqiustaff = User.objects.get(username="countystaff"), User.objects.get(username="anqiustaff")
+    today = dt.date.today()
+    bagong = Unit.objects.get(name="泽州县巴公镇")
+    zezhou_cadre = make_cadre(acting_user=countystaff, name="周晓明", sending_unit=Unit.objects.get(name="泽州县农业农村局"))
+    program = program_services.program_create(
+        acting_user=countystaff, name="泽州县乡镇挂职(工作人员自建)", secondment_type=SecondmentType.DOWN, year=today.year,
+        organising_department=OrgDepartment.objects.get(name="泽州县委组织部"), reference_date=today - dt.timedelta(days=200),
+        planned_start=today - dt.timedelta(days=150), preset=PolicyPreset.objects.get(code="jincheng"),
+    )
+    post = program_services.host_post_create(acting_user=countystaff, program=program, host_unit=bagong, title="镇长助理",
+                                             places=1)
+    at_bagong = program_services.placement_create(acting_user=countystaff, cadre=zezhou_cadre, host_post=post,
+                                                  proposed_on=today - dt.timedelta(days=160))
+    at_bagong = program_services.placement_start(acting_user=countystaff, placement=at_bagong,
+                                                 effective_date=today - dt.timedelta(days=150))
+    anqiu_cadre = make_cadre(acting_user=anqiustaff, name="吴海涛", sending_unit=Unit.objects.get(name="安丘市发展和改革局"),
+                             region="370784")
+    anqiu_program = program_services.program_create(
+        acting_user=anqiustaff, name="安丘市机关干部到镇街挂职(工作人员自建)", secondment_type=SecondmentType.DOWN,
+        year=today.year, organising_department=OrgDepartment.objects.get(name="安丘市委组织部"), reference_date=today,
+        planned_start=today + dt.timedelta(days=30), preset=PolicyPreset.objects.get(code="anqiu"),
+    )
+    anqiu_post = program_services.host_post_create(
+        acting_user=anqiustaff, program=anqiu_program, host_unit=Unit.objects.get(name="安丘市景芝镇"), title="镇长助理", places=1,
+    )
+    proposed = program_services.placement_create(acting_user=anqiustaff, cadre=anqiu_cadre, host_post=anqiu_post)
+    before = {"bagong": _snapshot(at_bagong), "anqiu": _snapshot(proposed)}
+
+    _seed()
+
+    assert {"bagong": _snapshot(at_bagong), "anqiu": _snapshot(proposed)} == before
+    assert not AttendanceMonth.objects.filter(placement=at_bagong).exists()
+    assert not Report.objects.filter(placement=at_bagong).exists()
+    assert not LeaveRequest.objects.filter(placement=at_bagong).exists()
+    assert not InspectionCheck.objects.filter(placement=at_bagong).exists()
+    assert Placement.objects.get(pk=proposed.pk).party_relation_moved is False
 
 
 def test_seed_demo_prints_a_chinese_summary_with_the_accounts(demo):
@@ -95,10 +197,51 @@ def test_seed_demo_prints_a_chinese_summary_with_the_accounts(demo):
         assert f"  {username}" in demo
 
 
-def test_demo_plan_is_deterministic():
-    first, second = DemoPlan(), DemoPlan()
+def test_demo_plan_is_deterministic_for_a_day():
+    day = dt.date(2027, 5, 4)
+    first, second = DemoPlan(day), DemoPlan(day)
     assert [p.cadre.fields for p in first.placements] == [p.cadre.fields for p in second.placements]
     assert [c.fields for c in first.pool] == [c.fields for c in second.pool]
+    assert [(p.proposed_on, p.started_on, p.ended) for p in first.placements] == [
+        (p.proposed_on, p.started_on, p.ended) for p in second.placements
+    ]
+
+
+# A day in each season over three years, the leap day and the turn of a year.
+PLAN_DAYS = [dt.date(2026, 12, 8), dt.date(2027, 1, 1), dt.date(2027, 4, 30), dt.date(2027, 8, 15),
+             dt.date(2027, 11, 2), dt.date(2028, 2, 29), dt.date(2028, 6, 30), dt.date(2029, 12, 31)]
+
+
+@pytest.mark.parametrize("day", PLAN_DAYS, ids=str)
+def test_D9_demo_plan_is_relative_to_its_day(day):
+    plan = DemoPlan(day)
+    assert plan.record_date == dt.date(2026, 3, 1) + (day - dt.date(2026, 11, 28))
+    for p in plan.placements:
+        if p.program == "hangzhou_2006":
+            continue
+        assert p.proposed_on <= day and p.proposed_on.weekday() < 5, p
+        if p.started_on:
+            assert p.proposed_on <= p.started_on <= day and p.started_on.weekday() < 5, p
+        else:
+            assert p.planned_start > day, p  # proposed: to start soon
+        if p.ended:
+            assert p.started_on <= p.ended[1] <= day, p
+        years = [letter[0] for letter in p.letters]
+        assert len(years) == len(set(years)) and all(letter[3] <= day for letter in p.letters), p
+    for program in plan.programs:
+        if program.key != "hangzhou_2006":
+            assert program.year == program.planned_start.year
+            assert program.planned_end is None or program.planned_end > program.planned_start
+    # The star of the walk-through is on post for about nine months and three to go.
+    star = next(p for p in plan.placements if p.cadre.name == "李志强")
+    assert star.started_on <= day - dt.timedelta(days=270)
+
+
+def test_R25_the_2006_batch_is_the_same_whatever_the_day():
+    def batch(day):
+        return [(p.cadre.fields, p.started_on, p.ended) for p in DemoPlan(day).placements if p.program == "hangzhou_2006"]
+
+    assert batch(dt.date(2026, 12, 8)) == batch(dt.date(2029, 7, 1))
 
 
 # --- organisations (R1, R2, D9) --------------------------------------------------------------
@@ -370,14 +513,22 @@ def test_R25_batch_cadres_are_individually_plausible(batch):
     assert youngest.rank == R.GENERAL and youngest.education == E.BACHELOR
 
 
-def test_R7_demo_has_an_open_selection_and_a_demand_survey(demo, db):
-    from selection.models import Selection
+def test_R7_demo_has_a_selection_to_shortlist_an_open_one_and_a_demand_survey(demo, db):
+    from selection.models import Application, Selection
+    from selection.selectors import application_eligibility
+    from selection.services import selection_places
 
-    open_selection = Selection.objects.get(stage=Selection.Stage.ANNOUNCED)
-    assert open_selection.program.organising_department.name == "泽州县委组织部"
-    assert open_selection.apply_from <= dt.date.today() <= open_selection.apply_until
-    assert open_selection.applications.count() >= 4
-    assert open_selection.applications.filter(status="recommended").exists()
+    today = dt.date.today()
+    closed = Selection.objects.get(program__name=ZEZHOU_PROGRAM)
+    assert closed.program.organising_department.name == "泽州县委组织部"
+    assert closed.stage == Selection.Stage.ANNOUNCED and closed.apply_until < today
+    recommended = closed.applications.filter(status=Application.Status.RECOMMENDED)
+    assert recommended.count() >= 2 * selection_places(closed)  # 1:2 (D7), ready for the shortlist
+    assert not any(application_eligibility(a) for a in recommended)
+    assert closed.recommendations.count() == len({a.cadre.sending_unit_id for a in recommended})
+    open_now = Selection.objects.get(program__name=JINCHENG_UP_PROGRAM)
+    assert open_now.program.organising_department.name == "晋城市委组织部"
+    assert open_now.stage == Selection.Stage.ANNOUNCED and open_now.apply_from <= today <= open_now.apply_until
     survey = Selection.objects.get(stage=Selection.Stage.SURVEY)
     assert survey.program.policy.demand_survey and survey.demand_requests.count() == 2
 

@@ -82,10 +82,16 @@ def test_R12_the_states_have_chinese_labels():
 
 
 def test_R12_demo_story_shows_every_deadline_state_once(world):
+    from programs.demo.registry import DemoRegistry
     from reports.demo import reports_seed
 
+    # The world's cadre, host unit and department staff play the demo's accounts.
+    registry = DemoRegistry()
+    registry.add(world.placement)
+    for username in ("cadre", "hostunit", "countystaff"):
+        registry.add(world.users[username], f"user:{username}")
     today = dt.date(2026, 11, 28)
-    created = reports_seed(today=today)
+    created = reports_seed(registry=registry, today=today)
     assert created == {"reports": 7, "versions": 3, "reviews": 4, "drafts": 1}
     states = [(r.label, r.status, r.deadline_state(today), bool(r.draft_saved_at))
               for r in world.placement.reports.order_by("due_date")]
@@ -98,4 +104,4 @@ def test_R12_demo_story_shows_every_deadline_state_once(world):
         ("2026年度书面总结", S.PENDING, DeadlineState.DUE, False),
         ("期满工作报告", S.PENDING, DeadlineState.DUE, False),
     ]
-    assert reports_seed(today=today) == {"reports": 0, "versions": 0, "reviews": 0, "drafts": 0}
+    assert reports_seed(registry=registry, today=today) == {"reports": 0, "versions": 0, "reviews": 0, "drafts": 0}

@@ -1,7 +1,11 @@
 """``manage.py seed_demo``: the demo of D9, built through the services. Idempotent.
 
-Refuses to run with DEBUG off unless ``--force``: the demo's accounts share a published
-password and must never reach a production database by accident.
+The demo's accounts share a published password and must never reach a real installation, so
+the guard is keyed on the data, not on settings: a database holding any account the demo did
+not create is refused unless ``--force``. Even forced, the demo writes and changes only rows it
+created itself (``programs.demo.registry``) and refuses to take over a record named like one of
+its own. Its dates are relative to the day of its first run (``programs.demo.days``); later runs
+keep that day, so they find everything and add nothing.
 """
 
 import time
@@ -10,13 +14,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daily.demo import supervision_seed
 from daily.demo_leave import leave_seed
 from duties.demo import duties_seed
 from programs.demo import hangzhou2006
-from programs.demo.builder import build_demo
+from programs.demo.builder import DemoBuilder, DemoPlan
+from programs.demo.registry import DemoRegistry
 from programs.models import (
     Cadre,
     HostPost,
@@ -36,26 +42,42 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--force", action="store_true",
-            help=_("在 DEBUG 关闭(生产设置)时也写入演示数据。演示账号使用公开密码,慎用。"),
+            help=_("数据库中已有不是演示数据创建的账号时也写入演示数据。演示账号使用公开密码,慎用。"),
         )
 
     def handle(self, *args, force: bool = False, **options):
-        if not settings.DEBUG and not force:
-            raise CommandError(
-                _("DJANGO_DEBUG 未开启(生产设置),为防止演示数据和公开密码的演示账号写入正式数据库,已拒绝运行。"
-                  "确需写入,请加 --force 参数。")
-            )
         started = time.monotonic()
         with transaction.atomic():
-            result = build_demo()
-            selections = selections_seed()
-            daily = {**leave_seed(), **supervision_seed(), **duties_seed()}
-            reports = reports_seed()
+            registry = DemoRegistry()
+            foreign = registry.foreign_users().count()
+            if foreign and not force:
+                raise CommandError(
+                    _("数据库中有 %(count)d 个账号不是演示数据创建的,这可能是正式数据库。演示账号使用公开的密码,"
+                      "为防止它们进入正式系统,已拒绝生成演示数据。要看演示,请使用一个空数据库(例如删除 db.sqlite3 后"
+                      "重新运行 make run);确认这是演示或测试用的数据库时,可加 --force 参数(make run 时为"
+                      "make run SEED_DEMO_ARGS=--force;演示数据只写入和改动它自己创建的记录)。") % {"count": foreign}
+                )
+            today = registry.day
+            builder = DemoBuilder(DemoPlan(today), registry)
+            clashes = builder.clashes()
+            if clashes:
+                raise CommandError(
+                    _("数据库中已有与演示数据同名的记录,它们不是演示数据创建的,演示数据不会接管或改动它们:"
+                      "%(records)s(共 %(count)d 条)。请使用一个空数据库生成演示数据。")
+                    % {"records": "、".join(clashes[:5]) + ("……" if len(clashes) > 5 else ""), "count": len(clashes)}
+                )
+            result = builder.build()
+            selections = selections_seed(registry=registry, today=today)
+            daily = {**leave_seed(registry=registry, today=today), **supervision_seed(registry=registry, today=today),
+                     **duties_seed(registry=registry, today=today)}
+            reports = reports_seed(registry=registry, today=today)
+            registry.flush()
         elapsed = time.monotonic() - started
-        self._report(result, elapsed)
+        self._report(result, elapsed, registry)
+        self._demo_day(today)
         self.stdout.write(
             _("选派工作:本次新建 %(selections)d 个(报名 %(applications)d 人,岗位需求 %(requests)d 条);"
-              "泽州县第二批正在报名,江东区第一批在需求调研阶段。")
+              "泽州县第二批报名已截止、派出单位已推荐,可确定初步人选;晋城市上挂正在报名;江东区第一批在需求调研阶段。")
             % {"selections": selections["selections"], "applications": selections["applications"],
                "requests": selections["demand requests"]}
         )
@@ -76,7 +98,18 @@ class Command(BaseCommand):
             _("书面报告:本次新建 %(items)s。") % {"items": "、".join(made)} if made else _("书面报告:演示数据已完整。")
         )
 
-    def _report(self, result, elapsed: float) -> None:
+    def _demo_day(self, day) -> None:
+        today = timezone.localdate()
+        if day >= today:
+            self.stdout.write(_("演示数据的日期以 %(day)s 为准。") % {"day": f"{day:%Y-%m-%d}"})
+        else:
+            self.stdout.write(self.style.WARNING(
+                _("演示数据的日期以首次生成之日(%(day)s)为准,至今已过 %(days)d 天,请假、报告等的状态可能与说明不同。"
+                  "要以今天为准,请使用一个空数据库重新生成(例如删除 db.sqlite3 后重新运行 make run)。")
+                % {"day": f"{day:%Y-%m-%d}", "days": (today - day).days}
+            ))
+
+    def _report(self, result, elapsed: float, registry: DemoRegistry) -> None:
         labels = {
             "departments": _("组织部"), "units": _("单位"), "users": _("账号"), "role assignments": _("角色"),
             "cadres": _("干部"), "résumé lines": _("简历"), "programs": _("挂职项目"), "host posts": _("岗位"),
@@ -109,7 +142,7 @@ class Command(BaseCommand):
                    "department": program.organising_department, "preset": preset, "n": program.n}
             )
 
-        batch = Program.objects.filter(year=2006, organising_department__name="杭州市委组织部").first()
+        batch = registry.get(Program, "program:hangzhou_2006")
         if batch:
             c = hangzhou2006.batch_composition(
                 Cadre.objects.filter(placements__program=batch).distinct(), batch.reference_date
