@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exceptions import ApplicationError
+from core.exceptions import AccessDenied, ApplicationError
 from programs.models import Placement
 from programs.roles import user_scope
 from programs.selectors import (
@@ -52,7 +52,7 @@ def _placement_for(user, pk) -> Placement:
 
 def _allow(allowed: bool, message: str) -> None:
     if not allowed:
-        raise PermissionDenied(message)
+        raise AccessDenied(message)
 
 
 def _can(user, placement) -> dict:

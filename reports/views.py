@@ -13,7 +13,6 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,7 +59,7 @@ def _writable_report_for(user, pk) -> Report:
     """A report the user reaches (else 404) and writes as its cadre (else 403)."""
     report = report_for(user, pk)
     if not writing.is_report_cadre(user, report):
-        raise PermissionDenied(_("只有挂职干部本人可以撰写和提交该报告。"))
+        raise AccessDenied(_("只有挂职干部本人可以撰写和提交该报告。"))
     return report
 
 
@@ -73,7 +72,7 @@ def report_list(request):
     stands against its due date."""
     scope = user_scope(request.user)
     if not scope.role_labels:
-        raise PermissionDenied(_("您的账号尚未分配角色,请联系组织部开通。"))
+        raise AccessDenied(_("您的账号尚未分配角色,请联系组织部开通。"))
     queryset = (
         reports_visible_to(request.user)
         .select_related("placement__cadre", "placement__host_post__host_unit")
