@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.admin_mixins import ActionPageMixin, FlagFilter, PlacementColumns, ScopedAdmin, ScopedRelatedFilter
+from core.admin_mixins import ActionPageMixin, FlagFilter, PlacementColumns, ScopedAdmin, ScopedRelatedFilter, days_column
 from core.exceptions import ApplicationError
 
 from . import selectors
@@ -66,7 +66,7 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
     scope_selector = staticmethod(selectors.leave_requests_visible_to)
     scope_select_related = ("placement__cadre", "placement__host_post__host_unit")
     list_display = [
-        "cadre", "host_unit", "kind", "start_date", "end_date", "days", "status", "route", "department",
+        "cadre", "host_unit", "kind", "start_date", "end_date", "days_shown", "status", "route", "department",
         "return_state", "created_at",
     ]
     list_filter = [
@@ -81,15 +81,18 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
     actions = ["action_department_approve", "action_department_reject", "action_filing_acknowledge"]
     fieldsets = [
         (None, {"fields": ["placement", "kind", "reason", "status"]}),
-        (gettext_lazy("时间(D3:半天计 0.5 天)"), {"fields": [
-            "start_date", "start_afternoon", "end_date", "end_noon", "days", "actual_return_date",
-            "actual_return_afternoon", "actual_days",
+        (gettext_lazy("时间(半天计 0.5 天)"), {"fields": [
+            "start_date", "start_afternoon", "end_date", "end_noon", "days_shown", "actual_return_date",
+            "actual_return_afternoon", "actual_days_shown",
         ]}),
-        (gettext_lazy("审批路径(R11)"), {"fields": [
+        (gettext_lazy("审批路径"), {"fields": [
             "escalated", "escalation_mode", "department", "filing_acknowledged_at", "requested_by", "created_at",
             "decided_at",
         ]}),
     ]
+
+    days_shown = days_column(LeaveRequest, "days")
+    actual_days_shown = days_column(LeaveRequest, "actual_days")
 
     @admin.display(description=gettext_lazy("审批路径"))
     def route(self, obj):
@@ -109,7 +112,7 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
         return "—"
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in LeaveRequest._meta.fields]
+        return [field.name for field in LeaveRequest._meta.fields] + ["days_shown", "actual_days_shown"]
 
     def has_add_permission(self, request):
         return False  # the cadre requests leave in the portal

@@ -23,9 +23,11 @@ from core.admin_mixins import (
     ScopedAdmin,
     ScopedRelatedFilter,
     ServiceInline,
+    days_column,
     form_model_values,
     object_adopt,
 )
+from core.display import days_text
 from core.exceptions import ApplicationError
 from programs.selectors import placements_visible_to
 
@@ -74,7 +76,7 @@ def _each(model_admin, request, queryset, call, done: str) -> None:
 class ViolationAdmin(PlacementColumns, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.violations_visible_to)
     scope_select_related = PLACEMENT_RELATED
-    list_display = ["cadre", "host_unit", "kind", "start_date", "end_date", "days", "source", "recorded_by"]
+    list_display = ["cadre", "host_unit", "kind", "start_date", "end_date", "days_shown", "source", "recorded_by"]
     list_filter = [
         "kind", "source", ("placement__program", ScopedRelatedFilter), ("placement__host_post__host_unit", ScopedRelatedFilter),
     ]
@@ -83,18 +85,19 @@ class ViolationAdmin(PlacementColumns, ScopedAdmin, admin.ModelAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["placement"]
     actions = None
+    days_shown = days_column(Violation, "days")
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["placement", "kind", "start_date", "end_date", "description"]
-        return ["placement", "kind", "start_date", "end_date", "days", "source", "inspection_check", "description",
+        return ["placement", "kind", "start_date", "end_date", "days_shown", "source", "inspection_check", "description",
                 "recorded_by", "recorded_at"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
         # Dates and kind stay as recorded; only the description may be corrected.
-        return ["placement", "kind", "start_date", "end_date", "days", "source", "inspection_check", "recorded_by", "recorded_at"]
+        return ["placement", "kind", "start_date", "end_date", "days_shown", "source", "inspection_check", "recorded_by", "recorded_at"]
 
     def can_change_object(self, request, obj):
         return services.host_keeps_placement(request.user, obj.placement) or services.staff_manages_placement(
@@ -295,7 +298,7 @@ class ConfirmedFilter(DoneFilter):
 class AttendanceMonthAdmin(PlacementColumns, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.attendance_months_visible_to)
     scope_select_related = PLACEMENT_RELATED
-    list_display = ["cadre", "host_unit", "month", "working_days", "leave_days", "absence_days", "business_trip_days",
+    list_display = ["cadre", "host_unit", "month", "working_days_shown", "leave_days_shown", "absence_days_shown", "business_trip_days_shown",
                     "present", "confirmed_by", "confirmed_at"]
     list_filter = [ConfirmedFilter, ("placement__program", ScopedRelatedFilter),
                    ("placement__host_post__host_unit", ScopedRelatedFilter)]
@@ -304,9 +307,17 @@ class AttendanceMonthAdmin(PlacementColumns, ScopedAdmin, admin.ModelAdmin):
     date_hierarchy = "month"
     actions = None
 
+    # A month is only read here (the host unit confirms it in the portal): its days as people write them.
+    fields = readonly_fields = ["placement", "month", "working_days_shown", "leave_days_shown", "absence_days_shown",
+                                "business_trip_days_shown", "present", "note", "confirmed_by", "confirmed_at"]
+    working_days_shown = days_column(AttendanceMonth, "working_days")
+    leave_days_shown = days_column(AttendanceMonth, "leave_days")
+    absence_days_shown = days_column(AttendanceMonth, "absence_days")
+    business_trip_days_shown = days_column(AttendanceMonth, "business_trip_days")
+
     @admin.display(description=gettext_lazy("实际出勤天数"))
     def present(self, obj):
-        return obj.present_days
+        return days_text(obj.present_days)
 
     def has_add_permission(self, request):
         return False

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.display import days_text
 from portal.waiting import WaitingItem
 from programs.models import Placement
 from programs.roles import user_scope
@@ -141,15 +142,15 @@ def timeline_events(user, placement) -> list:
     for violation in selectors.violations_visible_to(user).filter(placement=placement).order_by("-start_date")[:200]:
         events.append(TimelineEvent(
             date=violation.start_date, category=_("违规记录"),
-            title=_("%(kind)s %(days)s 天") % {"kind": violation.get_kind_display(), "days": violation.days},
+            title=_("%(kind)s %(days)s 天") % {"kind": violation.get_kind_display(), "days": days_text(violation.days)},
             detail=violation.description, url=admin_url("violation", violation.pk), tone="danger",
         ))
     for row in selectors.attendance_months_visible_to(user).filter(placement=placement).order_by("-month")[:200]:
         events.append(TimelineEvent(
             date=row.month, category=_("月度考勤"),
             title=_("%(month)s 应出勤 %(working)s 天,请假 %(leave)s 天,擅离 %(absence)s 天") % {
-                "month": f"{row.month:%Y-%m}", "working": row.working_days, "leave": row.leave_days,
-                "absence": row.absence_days},
+                "month": f"{row.month:%Y-%m}", "working": days_text(row.working_days), "leave": days_text(row.leave_days),
+                "absence": days_text(row.absence_days)},
             detail=_("已确认") if row.confirmed_at else _("未确认"), url=admin_url("attendancemonth", row.pk),
             tone="ok" if row.confirmed_at else "warning",
         ))

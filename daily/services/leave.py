@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.display import days_text
 from core.notifications import notifications_close_topic, notify
 from programs.calendar import _is_working, _overrides
 from programs.models import Placement, PolicyFields, RoleAssignment
@@ -86,11 +87,6 @@ def leave_days_count(period: LeavePeriod, *, counting: str = PolicyFields.DayCou
                 total -= HALF
         day += timedelta(days=1)
     return total
-
-
-def days_text(value: Decimal) -> str:
-    """3.0 → "3", 3.5 → "3.5": how a number of days is written in messages."""
-    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
 
 
 def _period_check(period: LeavePeriod) -> None:

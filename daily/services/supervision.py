@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.display import days_text
 from core.notifications import notify
 from programs.calendar import working_days_between
 from programs.models import OrgDepartment, Placement, PolicyFields
@@ -155,7 +156,7 @@ def _violation_notify(violation: Violation, placement: Placement, acting_user) -
         recipients.extend(department_staff_users([department_id]).exclude(pk=getattr(acting_user, "pk", None)))
     summary = {
         "cadre": placement.cadre.name, "kind": violation.get_kind_display(), "unit": placement.host_post.host_unit.name,
-        "start": violation.start_date.isoformat(), "end": violation.end_date.isoformat(), "days": violation.days,
+        "start": violation.start_date.isoformat(), "end": violation.end_date.isoformat(), "days": days_text(violation.days),
     }
     notify(
         recipients=recipients,
