@@ -67,7 +67,7 @@ class LeaveRequest(models.Model):
     )
     department = models.ForeignKey(
         OrgDepartment, verbose_name=_("审批/备案组织部"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        help_text=_("对该干部有管理权限的组织部(D1)。"),
+        help_text=_("对该干部有管理权限的组织部。"),
     )
     filing_acknowledged_at = models.DateTimeField(_("组织部备案时间"), null=True, blank=True)
     actual_return_date = models.DateField(_("实际返岗日期"), null=True, blank=True)

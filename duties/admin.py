@@ -420,7 +420,7 @@ class IntegrityUndertakingAdmin(GapReportMixin, ReadOnlyAdminMixin, PlacementCol
         )
         return {
             "title": _("尚未确认勤政廉政承诺的挂职干部"),
-            "intro": _("拟任或在岗、尚未在系统中确认勤政廉政承诺的挂职干部(R14):"),
+            "intro": _("拟任或在岗、尚未在系统中确认勤政廉政承诺的挂职干部:"),
             "headers": [_("挂职干部"), _("挂职项目"), _("挂职单位"), _("状态")],
             "rows": [
                 (reverse("admin:programs_placement_change", args=[p.pk]),

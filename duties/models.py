@@ -121,7 +121,7 @@ class FeedbackCard(models.Model):
     placement = models.ForeignKey(Placement, verbose_name=_("挂职安排"), on_delete=models.PROTECT, related_name="feedback_cards")
     township = models.ForeignKey(
         Unit, verbose_name=_("乡镇(街道)党委"), on_delete=models.PROTECT, related_name="+",
-        help_text=_("报送时村的上级乡镇(R2)。"),
+        help_text=_("报送时村的上级乡镇。"),
     )
     matter = models.CharField(_("决策事项"), max_length=200)
     decided_on = models.DateField(_("决策会议日期"))
@@ -162,7 +162,7 @@ class EarlyWarning(models.Model):
     placement = models.ForeignKey(Placement, verbose_name=_("挂职安排"), on_delete=models.PROTECT, related_name="early_warnings")
     township = models.ForeignKey(
         Unit, verbose_name=_("乡镇(街道)党委"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        help_text=_("村级挂职时报送时的上级乡镇(R2)。"),
+        help_text=_("村级挂职时报送时的上级乡镇。"),
     )
     occurred_on = models.DateField(_("发现日期"))
     content = models.TextField(_("事件情况"))

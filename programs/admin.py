@@ -119,7 +119,7 @@ class UnitAdmin(SpreadsheetImportAdminMixin, SpreadsheetExportAdminMixin, Scoped
     fieldsets = [
         (gettext_lazy("基本信息"), {"fields": ["name", "level", "kind", "region", "parent", "department", "is_external"]}),
         (
-            gettext_lazy("选派时优先考虑的情况(R6)"),
+            gettext_lazy("选派时优先考虑的情况"),
             {"fields": ["tied_to_economy", "project_count", "petition_volume"]},
         ),
     ]
@@ -214,7 +214,7 @@ class CadreAdmin(SpreadsheetImportAdminMixin, SpreadsheetExportAdminMixin, Scope
             (_("政治面貌与工作经历"), {"fields": ["political_status", "party_joined_on", "work_started_on", "has_grassroots_experience"]}),
             (_("学历学位"), {"fields": ["education", "full_time_education", "degree"]}),
             (_("职务职级与后备干部"), {"fields": ["rank", "is_leadership", "current_post", "reserve_status"]}),
-            (_("派出单位与管理权限(D1)"), {"fields": unit_fields}),
+            (_("派出单位与管理权限"), {"fields": unit_fields}),
             (_("健康状况与违纪违法记录"), {"fields": ["health", "conduct_record"]}),
             (_("登录账号"), {"fields": ["user"]}),
         ]
@@ -648,13 +648,13 @@ class PlacementAdmin(SpreadsheetExportAdminMixin, ActionPageMixin, ScopedAdmin, 
         return obj.host_post.title
 
     def get_fieldsets(self, request, obj=None):
-        work = (_("工作分工与目标任务(R10)"), {"fields": ["division_of_work", "work_targets"]})
+        work = (_("工作分工与目标任务"), {"fields": ["division_of_work", "work_targets"]})
         if obj is None:
             return [(None, {"fields": ["cadre", "host_post", "planned_start", "planned_end"]}), work]
         return [
             (None, {"fields": ["cadre", "program", "host_post", "status"]}),
             (_("时间"), {"fields": ["planned_start", "planned_end", "actual_start", "actual_end", "status_changed_at", "end_reason"]}),
-            (_("工作分工与目标任务(R10)"), {"fields": ["division_of_work", "work_targets", "party_relation_moved"]}),
+            (_("工作分工与目标任务"), {"fields": ["division_of_work", "work_targets", "party_relation_moved"]}),
             (_("记录"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
         ]
 

@@ -66,7 +66,7 @@ class ProgramAddForm(forms.ModelForm):
         self.fields["preset"].queryset = selectors.policy_presets_visible_to(self.admin_request.user)
         if "planned_end" in self.fields:
             self.fields["planned_end"].required = False
-            self.fields["planned_end"].help_text = _("留空则按政策模板的挂职期限计算(R8)。")
+            self.fields["planned_end"].help_text = _("留空则按政策模板的挂职期限计算。")
 
 
 class PlacementAddForm(forms.ModelForm):

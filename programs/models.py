@@ -211,7 +211,7 @@ class Cadre(models.Model):
     sending_unit = models.ForeignKey(Unit, verbose_name=_("派出单位"), on_delete=models.PROTECT, related_name="cadres")
     managing_department = models.ForeignKey(
         OrgDepartment, verbose_name=_("管理组织部"), on_delete=models.PROTECT, related_name="managed_cadres",
-        help_text=_("按干部管理权限确定(D1);变更记录在“管理权限变更”中。"),
+        help_text=_("按干部管理权限确定;变更记录在“管理权限变更”中。"),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -454,7 +454,7 @@ class Program(models.Model):
     organising_department = models.ForeignKey(
         OrgDepartment, verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="programs"
     )
-    reference_date = models.DateField(_("资格审查基准日"), help_text=_("计算年龄等资格条件的日期(R5)。"))
+    reference_date = models.DateField(_("资格审查基准日"), help_text=_("计算年龄等资格条件的日期。"))
     planned_start = models.DateField(_("计划开始日期"))
     planned_end = models.DateField(_("计划结束日期"))
     description = models.TextField(_("说明"), blank=True)

@@ -185,7 +185,7 @@ class SelectionAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
             (_("初步人选"), {"fields": ["shortlist_meeting_on", "shortlist_document_number", "shortfall_reason"]}),
             (_("常委会决定"), {"fields": ["decision_meeting_on", "decision_document_number"]}),
             (_("公示"), {"fields": ["notice_start", "notice_end", "concluded_on"]}),
-            (_("报名人选排序(R5 资格、R6 优先)"), {"fields": ["ranking"]}),
+            (_("报名人选排序(资格审查与优先)"), {"fields": ["ranking"]}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -409,14 +409,14 @@ class ApplicationAdmin(ApplicationSpreadsheetMixin, StepActionsMixin, ScopedAdmi
     def program(self, obj):
         return obj.selection.program
 
-    @admin.display(description=gettext_lazy("资格审查(R5)"))
+    @admin.display(description=gettext_lazy("资格审查"))
     def eligibility(self, obj):
         failures = selectors.application_eligibility(obj)
         if not failures:
             return "✓"
         return ";".join(f.message for f in failures)
 
-    @admin.display(description=gettext_lazy("优先分(R6)"))
+    @admin.display(description=gettext_lazy("优先分"))
     def priority(self, obj):
         score = selectors.application_priority(obj)
         return format_html('<span title="{}">{}</span>', str(score) or _("无加分项"), score.total)
@@ -442,7 +442,7 @@ class ApplicationAdmin(ApplicationSpreadsheetMixin, StepActionsMixin, ScopedAdmi
             (None, {"fields": ["selection", "cadre", "source", "status", "applied_on", "preferred_post", "chosen_post",
                                "placement"]}),
             (_("申请"), {"fields": ["statement", "attachment", "recommendation"]}),
-            (_("资格审查(R5)与优先(R6)"), {"fields": ["eligibility", "priority", "eligibility_failures",
+            (_("资格审查与优先"), {"fields": ["eligibility", "priority", "eligibility_failures",
                                                "eligibility_override_reason"]}),
             (_("记录"), {"fields": ["registered_by", "status_changed_at", "created_at"], "classes": ["collapse"]}),
         ]
@@ -526,7 +526,7 @@ class ApplicationAdmin(ApplicationSpreadsheetMixin, StepActionsMixin, ScopedAdmi
                 return None
         return self.action_page(
             request, applications, form=form, title=_("确定初步人选"),
-            intro=_("以下人选列为初步人选,其余报名人选为未入选。差额比例按项目政策计算(D7):"),
+            intro=_("以下人选列为初步人选,其余报名人选为未入选。差额比例按项目政策计算:"),
         )
 
     @admin.action(description=gettext_lazy("常委会决定拟选派人选"), permissions=["change"])

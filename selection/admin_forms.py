@@ -61,7 +61,7 @@ class ShortlistForm(forms.Form):
     meeting_on = forms.DateField(label=_("部务会日期"))
     document_number = forms.CharField(label=_("文号"), max_length=100)
     shortfall_reason = _text(
-        _("人选不足的原因"), required=False, help_text=_("符合条件的人选少于差额比例要求时填写(D7)。")
+        _("人选不足的原因"), required=False, help_text=_("符合条件的人选少于差额比例要求时填写。")
     )
 
     def __init__(self, *args, applications=(), **kwargs):

@@ -56,7 +56,7 @@ class Selection(models.Model):
     shortlist_meeting_on = models.DateField(_("部务会日期"), null=True, blank=True)
     shortlist_document_number = models.CharField(_("初步人选文号"), max_length=100, blank=True)
     shortfall_reason = models.TextField(
-        _("人选不足的原因"), blank=True, help_text=_("符合条件的报名人数不足差额比例时须说明(D7)。")
+        _("人选不足的原因"), blank=True, help_text=_("符合条件的报名人数不足差额比例时须说明。")
     )
     # Decision (常委会, R7 step 5)
     decision_meeting_on = models.DateField(_("常委会日期"), null=True, blank=True)
@@ -264,7 +264,7 @@ class Application(models.Model):
         related_name="applications",
     )
     eligibility_override_reason = models.TextField(
-        _("不符合资格条件仍列为初步人选的理由"), blank=True, help_text=_("由组织部记录,写入操作记录(R5)。")
+        _("不符合资格条件仍列为初步人选的理由"), blank=True, help_text=_("由组织部记录,写入操作记录。")
     )
     eligibility_failures = models.JSONField(
         _("列为初步人选时未满足的条件"), default=list, blank=True, help_text=_("确定初步人选时的资格审查结果。")

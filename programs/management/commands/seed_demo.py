@@ -115,7 +115,7 @@ class Command(BaseCommand):
                 Cadre.objects.filter(placements__program=batch).distinct(), batch.reference_date
             )
             write(
-                _("杭州市2006年批次(R25):%(total)d 人,中共党员 %(party_members)d 人,市管后备干部 %(city_reserve)d 人,"
+                _("杭州市2006年批次:%(total)d 人,中共党员 %(party_members)d 人,市管后备干部 %(city_reserve)d 人,"
                   "副处以上 %(county_deputy_or_above)d 人;本科以上 %(university)d 人,其中硕士 %(masters)d 人、"
                   "博士 %(doctors)d 人;1970年以后出生 %(born_1970_or_later)d 人,最年轻的 %(youngest_birth_year)s 年出生,"
                   "平均年龄 %(average_age)s 岁。") % c
