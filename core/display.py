@@ -3,27 +3,17 @@ exports, notifications and messages."""
 
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist
-
 
 def person_name(user) -> str:
     """The person behind an account, never the login name while there is a name to show.
 
     A Chinese name is surname then given name with no space (``last_name`` + ``first_name``; the
-    demo keeps the whole name in ``first_name``). An account nobody named shows the name of the
-    cadre it belongs to, and only an account without either shows its login name.
+    demo keeps the whole name in ``first_name``). Only an account nobody named (the admin's users
+    page) shows its login name. No query: this is ``str(user)`` in every admin list.
     """
     if user is None or user.is_anonymous:
         return ""
-    name = f"{user.last_name or ''}{user.first_name or ''}".strip()
-    if name:
-        return name
-    if user.pk is not None:
-        try:
-            return user.cadre.name  # programs.Cadre.user; the answer, even "none", is cached on the user
-        except ObjectDoesNotExist:
-            pass
-    return user.get_username()
+    return f"{user.last_name or ''}{user.first_name or ''}".strip() or user.get_username()
 
 
 def days_text(value) -> str:

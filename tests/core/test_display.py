@@ -38,20 +38,14 @@ def test_a_person_is_named_surname_first(world):
     assert person_name(whole) == str(whole) == "李志强"
 
 
-def test_an_unnamed_cadre_account_shows_the_cadre_name(world):
-    cadre_account = get_user_model().objects.get(pk=world.users["cadre"].pk)
-    assert cadre_account.first_name == cadre_account.last_name == ""
-    assert person_name(cadre_account) == str(cadre_account) == "李明"
-
-
-def test_only_an_account_without_any_name_shows_its_login_name(world):
-    assert person_name(world.users["hostunit"]) == "hostunit"
+def test_only_an_account_nobody_named_shows_its_login_name(world):
+    assert person_name(world.users["hostunit"]) == str(world.users["hostunit"]) == "hostunit"
     assert person_name(None) == person_name(AnonymousUser()) == ""
 
 
 def test_the_person_filter_names_the_user(world):
-    rendered = Template("{% load display %}{{ user|person }}").render(Context({"user": world.users["cadre"]}))
-    assert rendered == "李明"
+    user = make_user("zhf", first_name="张海燕")
+    assert Template("{% load display %}{{ user|person }}").render(Context({"user": user})) == "张海燕"
 
 
 # --- the pages, on the demo ------------------------------------------------------------------------
@@ -67,7 +61,7 @@ def test_leave_page_names_the_requester_not_the_account(demo, client):
     cadre_name = leave.placement.cadre.name
     client.force_login(get_user_model().objects.get(username="countystaff"))
     html = client.get(reverse("admin:daily_leaverequest_change", args=[leave.pk])).content.decode()
-    requester = re.search(r'<label>申请人:</label>\s*<div class="readonly">(.*?)</div>', html, re.S)
+    requester = re.search(r'<label>申请人：</label>\s*<div class="readonly">(.*?)</div>', html, re.S)
     assert requester, "no 申请人 on the page"
     assert re.sub(r"<[^>]+>", "", requester.group(1)).strip() == cadre_name
     steps = visible_text(html)
@@ -119,3 +113,10 @@ def test_D3_admin_change_pages_write_days_without_decimals(demo, client):
         html = client.get(url).content.decode()
         values = re.findall(r'<div class="readonly">(\d+(?:\.\d+)?)</div>', html)
         assert values and not [value for value in values if value.endswith(".0")], (url, values)
+
+
+def test_the_admin_greets_staff_by_full_name(client, world):
+    # Django's greeting shows the given name only, or the login name when it is empty.
+    client.force_login(make_user("liujj", first_name="建军", last_name="刘", staff=True))
+    html = client.get(reverse("admin:index")).content.decode()
+    assert re.search(r'<div id="user-tools">\s*欢迎，<strong>刘建军</strong>', html)
