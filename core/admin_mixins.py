@@ -153,7 +153,7 @@ class ScopedAdmin:
                 if isinstance(exc, PermissionDenied):
                     raise
                 self.message_user(
-                    request, _("%(object)s:%(error)s") % {"object": obj, "error": exc.message}, messages.ERROR
+                    request, _("%(object)s：%(error)s") % {"object": obj, "error": exc.message}, messages.ERROR
                 )
 
     def delete_view(self, request, object_id, extra_context=None):

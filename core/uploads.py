@@ -23,12 +23,12 @@ def validate_document_upload(upload) -> None:
     extension = name[name.rfind("."):].lower() if "." in name else ""
     if extension not in DOCUMENT_SIGNATURES:
         raise ValidationError(
-            _("文件“%(name)s”的类型不受支持:只能上传 PDF、Word(.doc/.docx)或图片(.jpg/.png)。") % {"name": name}
+            _("文件“%(name)s”的类型不受支持：只能上传 PDF、Word（.doc/.docx）或图片（.jpg/.png）。") % {"name": name}
         )
     limit = settings.UPLOAD_DOCUMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            _("文件“%(name)s”大小为 %(size)s,超过 %(limit)s 的上限。")
+            _("文件“%(name)s”大小为 %(size)s，超过 %(limit)s 的上限。")
             % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
         )
     position = upload.tell() if hasattr(upload, "tell") else 0
@@ -37,5 +37,5 @@ def validate_document_upload(upload) -> None:
     upload.seek(position)
     if not any(head.startswith(signature) for signature in DOCUMENT_SIGNATURES[extension]):
         raise ValidationError(
-            _("文件“%(name)s”的内容与扩展名不符,可能已损坏或被改名,请重新导出后上传。") % {"name": name}
+            _("文件“%(name)s”的内容与扩展名不符，可能已损坏或被改名，请重新导出后上传。") % {"name": name}
         )

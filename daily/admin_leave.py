@@ -81,7 +81,7 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
     actions = ["action_department_approve", "action_department_reject", "action_filing_acknowledge"]
     fieldsets = [
         (None, {"fields": ["placement", "kind", "reason", "status"]}),
-        (gettext_lazy("时间(半天计 0.5 天)"), {"fields": [
+        (gettext_lazy("时间（半天计 0.5 天）"), {"fields": [
             "start_date", "start_afternoon", "end_date", "end_noon", "days_shown", "actual_return_date",
             "actual_return_afternoon", "actual_days_shown",
         ]}),
@@ -99,14 +99,14 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
         if not obj.escalated:
             return _("挂职单位审批")
         if obj.is_filing:
-            return _("挂职单位审批,报组织部备案") + ("" if obj.filing_acknowledged_at else _("(待备案)"))
-        return _("挂职单位签署意见,报组织部审批")
+            return _("挂职单位审批，报组织部备案") + ("" if obj.filing_acknowledged_at else _("（待备案）"))
+        return _("挂职单位签署意见，报组织部审批")
 
     @admin.display(description=gettext_lazy("销假情况"))
     def return_state(self, obj):
         if obj.status == LeaveRequest.Status.RETURNED:
             late = leave_services.leave_return_overdue(obj)
-            return _("%(day)s 返岗%(late)s") % {"day": obj.actual_return_date.isoformat(), "late": _("(超假)") if late else ""}
+            return _("%(day)s 返岗%(late)s") % {"day": obj.actual_return_date.isoformat(), "late": _("（超假）") if late else ""}
         if leave_services.leave_return_overdue(obj):
             return _("超期未销假")
         return "—"
@@ -130,7 +130,7 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
                 try:
                     call(leave, form.cleaned_data["opinion"])
                 except ApplicationError as exc:
-                    self.message_user(request, _("%(leave)s:%(error)s") % {"leave": leave, "error": exc.message}, messages.ERROR)
+                    self.message_user(request, _("%(leave)s：%(error)s") % {"leave": leave, "error": exc.message}, messages.ERROR)
                 else:
                     count += 1
             if count:
@@ -139,7 +139,7 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
         leaves = list(queryset)
         return self.action_page(
             request, leaves, form=form, title=title,
-            intro=ngettext("对以下 %(count)d 条请假%(title)s:", "对以下 %(count)d 条请假%(title)s:", len(leaves))
+            intro=ngettext("对以下 %(count)d 条请假%(title)s：", "对以下 %(count)d 条请假%(title)s：", len(leaves))
             % {"count": len(leaves), "title": title},
             submit_label=title,
         )

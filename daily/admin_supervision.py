@@ -62,7 +62,7 @@ def _each(model_admin, request, queryset, call, done: str) -> None:
         except ApplicationError as exc:
             if isinstance(exc, PermissionDenied):
                 raise
-            model_admin.message_user(request, _("%(object)s:%(error)s") % {"object": obj, "error": exc.message}, messages.ERROR)
+            model_admin.message_user(request, _("%(object)s：%(error)s") % {"object": obj, "error": exc.message}, messages.ERROR)
         else:
             count += 1
     if count:
@@ -236,7 +236,7 @@ class InspectionAdmin(ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
                   _("已将 %(count)d 次巡查登记为已完成。"))
             return None
         return self.action_page(request, queryset, form=form, title=_("登记为已完成"),
-                                intro=_("以下计划中的巡查已经进行:"))
+                                intro=_("以下计划中的巡查已经进行："))
 
     @admin.action(description=gettext_lazy("取消巡查"), permissions=["change"])
     def action_cancel(self, request, queryset):
@@ -247,7 +247,7 @@ class InspectionAdmin(ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
                                                          reason=form.cleaned_data["reason"]),
                   _("已取消 %(count)d 次巡查。"))
             return None
-        return self.action_page(request, queryset, form=form, title=_("取消巡查"), intro=_("取消以下计划中的巡查:"))
+        return self.action_page(request, queryset, form=form, title=_("取消巡查"), intro=_("取消以下计划中的巡查："))
 
     # --- 安丘: placements lacking this quarter's tracking inspection (R13) -------------------
 
@@ -277,7 +277,7 @@ class InspectionAdmin(ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
         following = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
         context = {
             **self.admin_site.each_context(request),
-            "title": _("缺少季度跟踪考察(%(year)s年第%(quarter)s季度)") % {"year": year, "quarter": quarter},
+            "title": _("缺少季度跟踪考察（%(year)s年第%(quarter)s季度）") % {"year": year, "quarter": quarter},
             "opts": self.model._meta, "placements": placements, "start": start, "end": end,
             "previous": previous, "following": following,
         }
@@ -412,7 +412,7 @@ class ProblemAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.ModelAd
         problems = list(queryset)
         return self.action_page(
             request, problems, form=form, title=_("记录解决情况"),
-            intro=ngettext("记录以下 %(count)d 个问题的解决情况:", "记录以下 %(count)d 个问题的解决情况:", len(problems))
+            intro=ngettext("记录以下 %(count)d 个问题的解决情况：", "记录以下 %(count)d 个问题的解决情况：", len(problems))
             % {"count": len(problems)},
             submit_label=_("确认已解决"),
         )

@@ -54,9 +54,9 @@ class LeaveRequest(models.Model):
     placement = models.ForeignKey(Placement, verbose_name=_("挂职安排"), on_delete=models.PROTECT, related_name="leave_requests")
     kind = models.CharField(_("假别"), max_length=15, choices=Kind.choices, default=Kind.PERSONAL)
     start_date = models.DateField(_("开始日期"))
-    start_afternoon = models.BooleanField(_("开始日仅下午"), default=False, help_text=_("从开始日下午起请假(半天)。"))
+    start_afternoon = models.BooleanField(_("开始日仅下午"), default=False, help_text=_("从开始日下午起请假（半天）。"))
     end_date = models.DateField(_("结束日期"))
-    end_noon = models.BooleanField(_("结束日仅上午"), default=False, help_text=_("请假到结束日中午(半天)。"))
+    end_noon = models.BooleanField(_("结束日仅上午"), default=False, help_text=_("请假到结束日中午（半天）。"))
     days = models.DecimalField(_("请假天数"), max_digits=5, decimal_places=1)
     reason = models.TextField(_("事由"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING_HOST, db_index=True)
@@ -373,4 +373,4 @@ class Problem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.placement.cadre.name} {self.get_category_display()}:{self.description[:20]}"
+        return f"{self.placement.cadre.name} {self.get_category_display()}：{self.description[:20]}"

@@ -132,7 +132,7 @@ def timeline_events(user, placement) -> list:
     for leave in leave_requests_visible_to(user).filter(placement=placement).order_by("-start_date")[:200]:
         events.append(TimelineEvent(
             date=leave.start_date, category=_("请销假"),
-            title=_("%(kind)s %(days)s 天(%(status)s)") % {
+            title=_("%(kind)s %(days)s 天（%(status)s）") % {
                 "kind": leave.get_kind_display(), "days": days_text(leave.days), "status": leave.get_status_display()},
             detail=_("%(start)s 至 %(end)s") % {"start": leave.start_date.isoformat(), "end": leave.end_date.isoformat()},
             url=reverse("daily:leave_detail", kwargs={"pk": leave.pk}), tone=tones.get(leave.status, ""),

@@ -29,7 +29,7 @@ PAGE_SIZE = 30
 def _ensure_portal_user(user):
     scope = user_scope(user)
     if not scope.role_labels:
-        raise AccessDenied(_("您的账号尚未分配角色,请联系组织部开通。"))
+        raise AccessDenied(_("您的账号尚未分配角色，请联系组织部开通。"))
     return scope
 
 
@@ -86,9 +86,9 @@ def leave_create(request):
         else:
             messages.success(
                 request,
-                _("请假申请已提交(共 %(days)s 天),等待挂职单位审批。") % {"days": leave_services.days_text(leave.days)}
+                _("请假申请已提交（共 %(days)s 天），等待挂职单位审批。") % {"days": leave_services.days_text(leave.days)}
                 if not leave.escalated else
-                _("请假申请已提交(共 %(days)s 天,超过 %(threshold)s 天),挂职单位签署意见后报%(department)s%(mode)s。")
+                _("请假申请已提交（共 %(days)s 天，超过 %(threshold)s 天），挂职单位签署意见后报%(department)s%(mode)s。")
                 % {"days": leave_services.days_text(leave.days),
                    "threshold": leave_services.days_text(placement.program.policy.leave_threshold_days),
                    "department": leave.department, "mode": leave.get_escalation_mode_display()},

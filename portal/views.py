@@ -30,7 +30,7 @@ RECENT_LEAVE = 5
 def _require_role(user):
     scope = user_scope(user)
     if not scope.role_labels:
-        raise AccessDenied(_("您的账号尚未分配角色,请联系组织部开通。"))
+        raise AccessDenied(_("您的账号尚未分配角色，请联系组织部开通。"))
     return scope
 
 

@@ -722,7 +722,7 @@ class PlacementAdmin(SpreadsheetExportAdminMixin, ActionPageMixin, ScopedAdmin, 
                     )
                 except ApplicationError as exc:
                     self.message_user(
-                        request, _("%(placement)s:%(error)s") % {"placement": placement, "error": exc.message},
+                        request, _("%(placement)s：%(error)s") % {"placement": placement, "error": exc.message},
                         messages.ERROR,
                     )
                 else:
@@ -738,7 +738,7 @@ class PlacementAdmin(SpreadsheetExportAdminMixin, ActionPageMixin, ScopedAdmin, 
         return self.action_page(
             request, placements, form=form, title=_("变更为“%(status)s”") % {"status": target.label},
             intro=ngettext(
-                "以下 %(count)d 个挂职安排将变更为“%(status)s”:", "以下 %(count)d 个挂职安排将变更为“%(status)s”:",
+                "以下 %(count)d 个挂职安排将变更为“%(status)s”：", "以下 %(count)d 个挂职安排将变更为“%(status)s”：",
                 len(placements),
             ) % {"count": len(placements), "status": target.label},
             submit_label=_("确认变更"),

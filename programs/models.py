@@ -26,7 +26,7 @@ class OrgDepartment(models.Model):
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
-    region = models.CharField(_("地区"), max_length=100, help_text=_("如:山西省晋城市泽州县"))
+    region = models.CharField(_("地区"), max_length=100, help_text=_("如：山西省晋城市泽州县"))
     parent = models.ForeignKey(
         "self", verbose_name=_("上级组织部"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -92,14 +92,14 @@ class Unit(models.Model):
     region = models.CharField(_("地区"), max_length=100)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-        help_text=_("村/社区的上级为所在乡镇(街道),由其党委评定和接收报告。"),
+        help_text=_("村/社区的上级为所在乡镇（街道），由其党委评定和接收报告。"),
     )
     department = models.ForeignKey(
         OrgDepartment, verbose_name=_("所属组织部"), on_delete=models.PROTECT, related_name="units",
-        help_text=_("管辖该单位干部的组织部;外地单位填登记它的组织部。"),
+        help_text=_("管辖该单位干部的组织部；外地单位填登记它的组织部。"),
     )
     is_external = models.BooleanField(
-        _("外地单位"), default=False, help_text=_("沿海发达地区、周边先进地市或境外的单位(外挂的接收单位)。")
+        _("外地单位"), default=False, help_text=_("沿海发达地区、周边先进地市或境外的单位（外挂的接收单位）。")
     )
     # The facts R6 ranks sending units by.
     tied_to_economy = models.BooleanField(_("与经济工作、民生问题密切相关"), default=False)
@@ -188,7 +188,7 @@ class Cadre(models.Model):
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     id_number = models.CharField(
         _("身份证号"), max_length=18, unique=True, validators=[validate_id_number],
-        help_text=_("18位居民身份证号码,最后一位可为X。"),
+        help_text=_("18位居民身份证号码，最后一位可为X。"),
     )
     birth_date = models.DateField(_("出生日期"))
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
@@ -197,7 +197,7 @@ class Cadre(models.Model):
     work_started_on = models.DateField(_("参加工作时间"), null=True, blank=True)
     education = models.PositiveSmallIntegerField(_("学历"), choices=Education.choices)
     full_time_education = models.BooleanField(_("全日制"), default=True)
-    degree = models.CharField(_("学位"), max_length=20, blank=True, help_text=_("如:学士、硕士、博士"))
+    degree = models.CharField(_("学位"), max_length=20, blank=True, help_text=_("如：学士、硕士、博士"))
     rank = models.CharField(_("职级"), max_length=20, choices=Rank.choices)
     is_leadership = models.BooleanField(_("领导职务"), default=False)
     current_post = models.CharField(_("现任职务"), max_length=100)
@@ -211,7 +211,7 @@ class Cadre(models.Model):
     sending_unit = models.ForeignKey(Unit, verbose_name=_("派出单位"), on_delete=models.PROTECT, related_name="cadres")
     managing_department = models.ForeignKey(
         OrgDepartment, verbose_name=_("管理组织部"), on_delete=models.PROTECT, related_name="managed_cadres",
-        help_text=_("按干部管理权限确定;变更记录在“管理权限变更”中。"),
+        help_text=_("按干部管理权限确定；变更记录在“管理权限变更”中。"),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -287,7 +287,7 @@ class ManagingDepartmentChange(models.Model):
         ordering = ["cadre", "-valid_from", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.cadre} → {self.department}({self.valid_from})"
+        return f"{self.cadre} → {self.department}（{self.valid_from}）"
 
 
 class SecondmentType(models.TextChoices):
@@ -634,7 +634,7 @@ class Mentor(models.Model):
         ordering = ["placement", "kind", "name"]
 
     def __str__(self) -> str:
-        return f"{self.name}({self.post})"
+        return f"{self.name}（{self.post}）"
 
 
 class TargetLetter(models.Model):
@@ -674,7 +674,7 @@ class Holiday(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.name}({self.get_kind_display()})"
+        return f"{self.date} {self.name}（{self.get_kind_display()}）"
 
 
 class RoleAssignment(models.Model):
@@ -688,7 +688,7 @@ class RoleAssignment(models.Model):
         ORG_STAFF = "org_staff", _("组织部工作人员")
         HOST_APPROVER = "host_approver", _("挂职单位审批人")
         HOST_CLERK = "host_clerk", _("挂职单位经办人")
-        SUPERVISING_TOWNSHIP = "township", _("乡镇(街道)党委")
+        SUPERVISING_TOWNSHIP = "township", _("乡镇（街道）党委")
         SENDING_CONTACT = "sending_contact", _("派出单位联系人")
 
     UNIT_ROLES = (Role.HOST_APPROVER, Role.HOST_CLERK, Role.SUPERVISING_TOWNSHIP, Role.SENDING_CONTACT)

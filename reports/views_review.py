@@ -49,7 +49,7 @@ def review_comment(request, pk):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("评阅意见已保存,已通知报告人。"))
+            messages.success(request, _("评阅意见已保存，已通知报告人。"))
     else:
         for errors in form.errors.values():
             for error in errors:

@@ -136,7 +136,7 @@ def selection_apply(request, pk):
         )
     except ApplicationError as exc:
         return _refused(request, selection, exc, apply_form=form)
-    messages.success(request, _("报名已提交,请等待派出单位推荐和组织部审核。"))
+    messages.success(request, _("报名已提交，请等待派出单位推荐和组织部审核。"))
     return redirect("selection:detail", pk=selection.pk)
 
 
@@ -212,7 +212,7 @@ def selection_recommend(request, pk):
     chosen = list(form.cleaned_data["recommended"]) + list(form.cleaned_data["not_recommended"])
     units = {application.cadre.sending_unit_id for application in chosen}
     if len(units) != 1:
-        form.add_error(None, _("一次只能录入一个派出单位的推荐意见,请至少选择一人。"))
+        form.add_error(None, _("一次只能录入一个派出单位的推荐意见，请至少选择一人。"))
         return render(request, "selection/detail.html", _detail_context(request, selection, recommend_form=form), status=400)
     try:
         services.unit_recommendation_record(
@@ -273,7 +273,7 @@ def survey_detail(request, pk):
                     raise
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("岗位需求已提交,由组织部汇总。"))
+                messages.success(request, _("岗位需求已提交，由组织部汇总。"))
                 return redirect("selection:survey", pk=selection.pk)
     requests = (
         selectors.demand_requests_visible_to(request.user)

@@ -95,7 +95,7 @@ def _period_check(period: LeavePeriod) -> None:
             _("结束日期 %(end)s 早于开始日期 %(start)s。") % {"end": period.end.isoformat(), "start": period.start.isoformat()}
         )
     if period.end == period.start and period.start_afternoon and period.end_noon:
-        raise LeaveError(_("同一天不能既从下午开始又在中午结束:半天假请只选其中一项。"))
+        raise LeaveError(_("同一天不能既从下午开始又在中午结束：半天假请只选其中一项。"))
     if (period.end - period.start).days + 1 > MAX_LEAVE_CALENDAR_DAYS:
         raise LeaveError(_("一次请假不能超过 %(days)s 天。") % {"days": MAX_LEAVE_CALENDAR_DAYS})
 
@@ -138,7 +138,7 @@ def _ensure_department_staff(user, leave: LeaveRequest) -> None:
     """D1: the department the request was routed to (the cadre's managing department) decides."""
     _ensure_not_requester(user, leave)
     if leave.department_id is None:
-        raise LeaveError(_("该请假在挂职单位审批权限内,不需要组织部审批或备案。"))
+        raise LeaveError(_("该请假在挂职单位审批权限内，不需要组织部审批或备案。"))
     scope = user_scope(user)
     if scope.is_superuser or scope.department_id == leave.department_id:
         return
@@ -178,20 +178,20 @@ def _summary(leave: LeaveRequest) -> dict:
 
 def _tell_requester(leave: LeaveRequest, outcome: str, opinion: str) -> None:
     """The requester learns the outcome only at the final step (R11)."""
-    body = _("您 %(start)s 至 %(end)s 的%(kind)s(%(days)s 天)%(outcome)s。") % {**_summary(leave), "outcome": outcome}
+    body = _("您 %(start)s 至 %(end)s 的%(kind)s（%(days)s 天）%(outcome)s。") % {**_summary(leave), "outcome": outcome}
     if opinion:
-        body = _("%(body)s 意见:%(opinion)s") % {"body": body, "opinion": opinion}
+        body = _("%(body)s 意见：%(opinion)s") % {"body": body, "opinion": opinion}
     notify(
         recipients=[leave.requested_by, leave.placement.cadre.user],
-        title=_("请假审批结果:%(outcome)s") % {"outcome": outcome}, body=body, url=_portal_url(leave),
+        title=_("请假审批结果：%(outcome)s") % {"outcome": outcome}, body=body, url=_portal_url(leave),
     )
 
 
 def _ask_host(leave: LeaveRequest) -> None:
     notify(
         recipients=host_approvers(leave.placement).exclude(pk=leave.requested_by_id),
-        title=_("请审批:%(cadre)s 请假 %(days)s 天") % _summary(leave),
-        body=_("%(cadre)s 申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave),
+        title=_("请审批：%(cadre)s 请假 %(days)s 天") % _summary(leave),
+        body=_("%(cadre)s 申请%(kind)s，%(start)s 至 %(end)s，共 %(days)s 天。") % _summary(leave),
         url=_portal_url(leave), topic=leave_topic(leave),
     )
 
@@ -199,13 +199,13 @@ def _ask_host(leave: LeaveRequest) -> None:
 def _ask_department(leave: LeaveRequest, *, filing: bool) -> None:
     summary = _summary(leave)
     if filing:
-        title = _("请备案:%(cadre)s 请假 %(days)s 天(挂职单位已批准)") % summary
+        title = _("请备案：%(cadre)s 请假 %(days)s 天（挂职单位已批准）") % summary
     else:
-        title = _("请审批:%(cadre)s 请假 %(days)s 天(挂职单位已签署意见)") % summary
+        title = _("请审批：%(cadre)s 请假 %(days)s 天（挂职单位已签署意见）") % summary
     notify(
         recipients=department_staff_users([leave.department_id]).exclude(pk=leave.requested_by_id),
         title=title,
-        body=_("%(cadre)s(挂职单位:%(unit)s)申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary,
+        body=_("%(cadre)s（挂职单位：%(unit)s）申请%(kind)s，%(start)s 至 %(end)s，共 %(days)s 天。") % summary,
         url=_admin_url(leave), topic=leave_topic(leave),
     )
 
@@ -248,7 +248,7 @@ def _move(*, acting_user, leave: LeaveRequest, to_status: str, action: str, opin
 def _expect(leave: LeaveRequest, status: str, doing: str) -> None:
     if leave.status != status:
         raise LeaveError(
-            _("该请假申请当前状态为“%(current)s”,不能%(doing)s。") % {"current": leave.get_status_display(), "doing": doing}
+            _("该请假申请当前状态为“%(current)s”，不能%(doing)s。") % {"current": leave.get_status_display(), "doing": doing}
         )
 
 
@@ -268,7 +268,7 @@ def leave_request_create(
         raise DailyAccessDenied(_("只能为本人的挂职安排请假。"))
     if placement.status != Placement.Status.ACTIVE:
         raise LeaveError(
-            _("挂职安排当前状态为“%(status)s”,只有在岗期间可以请假。") % {"status": placement.get_status_display()}
+            _("挂职安排当前状态为“%(status)s”，只有在岗期间可以请假。") % {"status": placement.get_status_display()}
         )
     if kind not in LeaveRequest.Kind.values:
         raise LeaveError(_("未知的假别“%(kind)s”。") % {"kind": kind})
@@ -280,7 +280,7 @@ def leave_request_create(
     placement_end = _placement_end(placement)
     if start_date < placement.actual_start or end_date > placement_end:
         raise LeaveError(
-            _("请假日期须在挂职期内(%(start)s 至 %(end)s)。")
+            _("请假日期须在挂职期内（%(start)s 至 %(end)s）。")
             % {"start": placement.actual_start.isoformat(), "end": placement_end.isoformat()}
         )
     for other in placement.leave_requests.filter(
@@ -292,7 +292,7 @@ def leave_request_create(
             other_period = returned_period(other)
         if period.overlaps(other_period):
             raise LeaveError(
-                _("与已有的请假(%(start)s 至 %(end)s,%(status)s)时间重叠。")
+                _("与已有的请假（%(start)s 至 %(end)s，%(status)s）时间重叠。")
                 % {"start": _slot_label(other_period.start, other_period.start_afternoon, end=False),
                    "end": _slot_label(other_period.end, other_period.end_noon, end=True),
                    "status": other.get_status_display()}
@@ -300,7 +300,7 @@ def leave_request_create(
     policy = placement.program.policy
     days = leave_days_count(period, counting=policy.leave_day_counting)
     if days <= 0:
-        raise LeaveError(_("所选日期均为休息日或节假日,无需请假。"))
+        raise LeaveError(_("所选日期均为休息日或节假日，无需请假。"))
     escalated = days > policy.leave_threshold_days  # D3: "up to the threshold" includes it.
     leave = LeaveRequest.objects.create(
         placement=placement, kind=kind, start_date=start_date, start_afternoon=start_afternoon,
@@ -367,7 +367,7 @@ def leave_department_decide(*, acting_user, leave: LeaveRequest, approve: bool, 
     notify(
         recipients=host_approvers(leave.placement),
         title=_("%(cadre)s 的请假%(outcome)s") % {**_summary(leave), "outcome": outcome},
-        body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave), url=_portal_url(leave),
+        body=_("%(start)s 至 %(end)s，共 %(days)s 天。") % _summary(leave), url=_portal_url(leave),
     )
     return leave
 
@@ -380,7 +380,7 @@ def leave_filing_acknowledge(*, acting_user, leave: LeaveRequest, opinion: str =
     if not leave.awaits_filing_acknowledgement:
         if leave.is_filing and leave.filing_acknowledged_at:
             raise LeaveError(_("该请假已于 %(when)s 备案。") % {"when": f"{timezone.localtime(leave.filing_acknowledged_at):%Y-%m-%d %H:%M}"})
-        raise LeaveError(_("该请假不需要组织部备案,或挂职单位尚未批准。"))
+        raise LeaveError(_("该请假不需要组织部备案，或挂职单位尚未批准。"))
     leave.filing_acknowledged_at = timezone.now()
     leave.save(update_fields=["filing_acknowledged_at"])
     LeaveStep.objects.create(
@@ -399,9 +399,9 @@ def leave_cancel(*, acting_user, leave: LeaveRequest, reason: str = "", today: d
     _ensure_requester(acting_user, leave)
     today = today or timezone.localdate()
     if leave.status == S.APPROVED and leave.start_date <= today:
-        raise LeaveError(_("请假已于 %(start)s 开始,不能撤销,请在返岗后销假。") % {"start": leave.start_date.isoformat()})
+        raise LeaveError(_("请假已于 %(start)s 开始，不能撤销，请在返岗后销假。") % {"start": leave.start_date.isoformat()})
     if S.CANCELLED not in LeaveRequest.TRANSITIONS[S(leave.status)]:
-        raise LeaveError(_("该请假申请当前状态为“%(current)s”,不能撤销。") % {"current": leave.get_status_display()})
+        raise LeaveError(_("该请假申请当前状态为“%(current)s”，不能撤销。") % {"current": leave.get_status_display()})
     was = leave.status
     notifications_close_topic(topic=leave_topic(leave))
     _move(acting_user=acting_user, leave=leave, to_status=S.CANCELLED, action=LeaveStep.Action.CANCEL, opinion=(reason or "").strip())
@@ -409,7 +409,7 @@ def leave_cancel(*, acting_user, leave: LeaveRequest, reason: str = "", today: d
         notify(
             recipients=host_approvers(leave.placement),
             title=_("%(cadre)s 已撤销请假") % _summary(leave),
-            body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave), url=_portal_url(leave),
+            body=_("%(start)s 至 %(end)s，共 %(days)s 天。") % _summary(leave), url=_portal_url(leave),
         )
     return leave
 
@@ -433,7 +433,7 @@ def leave_return_report(
     _expect(leave, S.APPROVED, _("销假"))
     today = today or timezone.localdate()
     if actual_return_date > today:
-        raise LeaveError(_("返岗日期 %(day)s 晚于今天,请返岗后再销假。") % {"day": actual_return_date.isoformat()})
+        raise LeaveError(_("返岗日期 %(day)s 晚于今天，请返岗后再销假。") % {"day": actual_return_date.isoformat()})
     leave.actual_return_date = actual_return_date
     leave.actual_return_afternoon = actual_return_afternoon
     taken = returned_period(leave)
@@ -445,11 +445,11 @@ def leave_return_report(
         )
     leave.actual_days = leave_days_count(taken, counting=leave.placement.program.policy.leave_day_counting)
     _move(acting_user=acting_user, leave=leave, to_status=S.RETURNED, action=LeaveStep.Action.RETURN,
-          opinion=_("返岗日期 %(day)s,实际请假 %(days)s 天") % {"day": actual_return_date.isoformat(), "days": days_text(leave.actual_days)})
+          opinion=_("返岗日期 %(day)s，实际请假 %(days)s 天") % {"day": actual_return_date.isoformat(), "days": days_text(leave.actual_days)})
     notify(
         recipients=host_approvers(leave.placement),
         title=_("%(cadre)s 已销假") % _summary(leave),
-        body=_("返岗日期 %(day)s,实际请假 %(days)s 天。") % {"day": actual_return_date.isoformat(), "days": days_text(leave.actual_days)},
+        body=_("返岗日期 %(day)s，实际请假 %(days)s 天。") % {"day": actual_return_date.isoformat(), "days": days_text(leave.actual_days)},
         url=_portal_url(leave),
     )
     return leave

@@ -84,7 +84,7 @@ def test_D6_only_cadres_open_the_leave_form(client, world, username):
 def test_R11_cadre_requests_leave_in_the_portal(client, world):
     c = client_for(client, world, "cadre")
     page = c.get(reverse("daily:leave_create"))
-    assert page.status_code == 200 and "3 天以内(含)由挂职单位审批" in page.content.decode()
+    assert page.status_code == 200 and "3 天以内（含）由挂职单位审批" in page.content.decode()
     response = c.post(reverse("daily:leave_create"), {
         "kind": "personal", "start_date": "2026-06-08", "end_date": "2026-06-12", "end_noon": "on", "reason": "孩子升学",
     })
@@ -151,7 +151,7 @@ def test_R11_host_approver_decides_in_the_portal(client, world):
     leave = request_leave(world, MON, FRI)
     c = client_for(client, world, "hostunit")
     url = reverse("daily:leave_detail", args=[leave.pk])
-    assert "挂职单位意见(同意后报组织部审批)" in c.get(url).content.decode()
+    assert "挂职单位意见（同意后报组织部审批）" in c.get(url).content.decode()
     # Rejecting without an opinion: the form says so, nothing changes.
     response = c.post(url, {"action": "host_decide", "decision": "reject", "opinion": ""})
     assert response.status_code == 200 and "不同意时请填写意见" in response.content.decode()

@@ -31,19 +31,19 @@ from selection.demo import selections_seed
 
 
 class Command(BaseCommand):
-    help = _("生成演示数据:五地组织部和单位、200余名干部、各地挂职项目和各状态的挂职安排、演示账号。可重复运行。")
+    help = _("生成演示数据：五地组织部和单位、200余名干部、各地挂职项目和各状态的挂职安排、演示账号。可重复运行。")
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--force", action="store_true",
-            help=_("在 DEBUG 关闭(生产设置)时也写入演示数据。演示账号使用公开密码,慎用。"),
+            help=_("在 DEBUG 关闭（生产设置）时也写入演示数据。演示账号使用公开密码，慎用。"),
         )
 
     def handle(self, *args, force: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
-                _("DJANGO_DEBUG 未开启(生产设置),为防止演示数据和公开密码的演示账号写入正式数据库,已拒绝运行。"
-                  "确需写入,请加 --force 参数。")
+                _("DJANGO_DEBUG 未开启（生产设置），为防止演示数据和公开密码的演示账号写入正式数据库，已拒绝运行。"
+                  "确需写入，请加 --force 参数。")
             )
         started = time.monotonic()
         with transaction.atomic():
@@ -54,8 +54,8 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         self._report(result, elapsed)
         self.stdout.write(
-            _("选派工作:本次新建 %(selections)d 个(报名 %(applications)d 人,岗位需求 %(requests)d 条);"
-              "泽州县第二批正在报名,江东区第一批在需求调研阶段。")
+            _("选派工作：本次新建 %(selections)d 个（报名 %(applications)d 人，岗位需求 %(requests)d 条）；"
+              "泽州县第二批正在报名，江东区第一批在需求调研阶段。")
             % {"selections": selections["selections"], "applications": selections["applications"],
                "requests": selections["demand requests"]}
         )
@@ -68,12 +68,12 @@ class Command(BaseCommand):
         }
         made = [f"{daily_labels[key]} {n}" for key, n in daily.items() if n]
         self.stdout.write(
-            _("日常管理:本次新建 %(items)s。") % {"items": "、".join(made)} if made else _("日常管理:演示数据已完整。")
+            _("日常管理：本次新建 %(items)s。") % {"items": "、".join(made)} if made else _("日常管理：演示数据已完整。")
         )
         report_labels = {"reports": _("排定报告"), "versions": _("提交版本"), "reviews": _("评阅审核"), "drafts": _("草稿")}
         made = [f"{report_labels[key]} {n}" for key, n in reports.items() if n]
         self.stdout.write(
-            _("书面报告:本次新建 %(items)s。") % {"items": "、".join(made)} if made else _("书面报告:演示数据已完整。")
+            _("书面报告：本次新建 %(items)s。") % {"items": "、".join(made)} if made else _("书面报告：演示数据已完整。")
         )
 
     def _report(self, result, elapsed: float) -> None:
@@ -84,14 +84,14 @@ class Command(BaseCommand):
         }
         created = [f"{labels[key]} {n}" for key, n in result.created.items() if n]
         write = self.stdout.write
-        write(self.style.SUCCESS(_("演示数据已就绪(用时 %(seconds).1f 秒)。") % {"seconds": elapsed}))
-        write(_("本次新建:%(items)s。") % {"items": "、".join(created)} if created else _("本次未新建任何数据:演示数据已完整。"))
+        write(self.style.SUCCESS(_("演示数据已就绪（用时 %(seconds).1f 秒）。") % {"seconds": elapsed}))
+        write(_("本次新建：%(items)s。") % {"items": "、".join(created)} if created else _("本次未新建任何数据：演示数据已完整。"))
 
         by_status = dict(Placement.objects.values_list("status").annotate(n=Count("pk")))
         statuses = "、".join(f"{status.label} {by_status.get(status.value, 0)}" for status in Placement.Status)
         write(
-            _("现有:组织部 %(departments)d 个,单位 %(units)d 个,干部 %(cadres)d 名(简历 %(resume)d 条),"
-              "挂职项目 %(programs)d 个,岗位 %(posts)d 个,挂职安排 %(placements)d 条(%(statuses)s)。")
+            _("现有：组织部 %(departments)d 个，单位 %(units)d 个，干部 %(cadres)d 名（简历 %(resume)d 条），"
+              "挂职项目 %(programs)d 个，岗位 %(posts)d 个，挂职安排 %(placements)d 条（%(statuses)s）。")
             % {
                 "departments": OrgDepartment.objects.count(), "units": Unit.objects.count(),
                 "cadres": Cadre.objects.count(), "resume": ResumeEntry.objects.count(),
@@ -104,7 +104,7 @@ class Command(BaseCommand):
         ).order_by("organising_department__path", "-year"):
             preset = program.policy.preset.name if program.policy.preset else "—"
             write(
-                _("  %(program)s · %(type)s · %(department)s · 模板:%(preset)s · 挂职安排 %(n)d 条")
+                _("  %(program)s · %(type)s · %(department)s · 模板：%(preset)s · 挂职安排 %(n)d 条")
                 % {"program": program, "type": program.get_secondment_type_display(),
                    "department": program.organising_department, "preset": preset, "n": program.n}
             )
@@ -115,12 +115,12 @@ class Command(BaseCommand):
                 Cadre.objects.filter(placements__program=batch).distinct(), batch.reference_date
             )
             write(
-                _("杭州市2006年批次:%(total)d 人,中共党员 %(party_members)d 人,市管后备干部 %(city_reserve)d 人,"
-                  "副处以上 %(county_deputy_or_above)d 人;本科以上 %(university)d 人,其中硕士 %(masters)d 人、"
-                  "博士 %(doctors)d 人;1970年以后出生 %(born_1970_or_later)d 人,最年轻的 %(youngest_birth_year)s 年出生,"
+                _("杭州市2006年批次：%(total)d 人，中共党员 %(party_members)d 人，市管后备干部 %(city_reserve)d 人，"
+                  "副处以上 %(county_deputy_or_above)d 人；本科以上 %(university)d 人，其中硕士 %(masters)d 人、"
+                  "博士 %(doctors)d 人；1970年以后出生 %(born_1970_or_later)d 人，最年轻的 %(youngest_birth_year)s 年出生，"
                   "平均年龄 %(average_age)s 岁。") % c
             )
 
-        write(_("演示账号(密码均为 %(password)s):") % {"password": settings.DEMO_PASSWORD})
+        write(_("演示账号（密码均为 %(password)s）：") % {"password": settings.DEMO_PASSWORD})
         for account in result.accounts:
             write(f"  {account.username:<13}{account.description}")
