@@ -112,11 +112,12 @@ def permission_denied(request, exception=None):
     response = _error_page(
         request, status=403, title=_("无权访问"), text="" if reason else _("您没有权限访问此页面或执行此操作。"), reason=reason,
     )
-    # A refusal is expected: one line instead of Django's warning with the traceback.
+    # A refusal is expected: one line instead of Django's warning with the traceback. The log may
+    # keep an internal message the page does not show.
     user = _user(request)
     request_logger.warning(
         "Forbidden: %s (user %s): %s", request.path.encode("unicode_escape").decode("ascii"),
-        getattr(user, "pk", None), " ".join(reason.split()) or "-",
+        getattr(user, "pk", None), " ".join(str(exception or "").split()) or "-",
         extra={"status_code": 403, "request": request},
     )
     response._has_been_logged = True

@@ -227,3 +227,13 @@ def test_D6_django_logs_through_the_root_handler_once_in_debug_too(settings):
     finally:
         settings.DEBUG = False
         configure_logging(django_settings.LOGGING_CONFIG, django_settings.LOGGING)
+
+
+def test_D6_a_refusal_by_django_logs_its_text_for_operators_in_one_line(client, world, settings, caplog):
+    settings.ROOT_URLCONF = ERROR_URLS
+    with caplog.at_level(logging.INFO):
+        response = login(client, world, "hostunit").get("/portal/test-403/")
+    assert "internal detail" not in response.content.decode()
+    records = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(records) == 1 and not records[0].exc_info
+    assert records[0].getMessage() == f"Forbidden: /portal/test-403/ (user {world.users['hostunit'].pk}): internal detail not meant for users"
