@@ -141,3 +141,13 @@ def test_model_fields_read_without_rule_codes():
         found += [f"{model._meta.label}: {text}" for text in map(str, [model._meta.verbose_name, model._meta.verbose_name_plural])
                   if RULE_CODE.search(text)]
     assert not found, "\n".join(found)
+
+
+def test_template_text_around_translated_text_uses_full_width_marks():
+    """Marks written around template output ("3（按工作日计算）", "评阅意见：") belong to the Chinese sentence."""
+    wrapped = re.compile(r"(?:\}\}|%\}|>)\((?:\{\{|\{%)|(?:\}\}|%\})\)|\{%\s*translate\s+\"[^\"]*\"\s*%\}[:,;]")
+    found = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        text = re.sub(r"\{% comment %\}.*?\{% endcomment %\}|\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S)
+        found += [f"{path.relative_to(ROOT)}: {text[max(0, m.start() - 20): m.end() + 20]}" for m in wrapped.finditer(text)]
+    assert not found, "\n".join(found)
