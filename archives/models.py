@@ -15,7 +15,7 @@ class ArchiveVersion(models.Model):
         "programs.Placement", verbose_name=_("挂职安排"), on_delete=models.PROTECT, related_name="archive_versions"
     )
     version = models.PositiveIntegerField(_("版本"))
-    content_hash = models.CharField(_("内容摘要(SHA-256)"), max_length=64)
+    content_hash = models.CharField(_("内容摘要（SHA-256）"), max_length=64)
     pdf = models.FileField(_("PDF 文件"), upload_to="archives/", blank=True, validators=[validate_pdf_upload])
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("生成人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.display import days_text
 from core.exceptions import ApplicationError
 
 SERVICE_ERROR_ATTR = "_admin_service_error"
@@ -211,7 +212,7 @@ class ScopedAdmin:
                 if isinstance(exc, PermissionDenied):
                     raise
                 self.message_user(
-                    request, _("%(object)s:%(error)s") % {"object": obj, "error": exc.message}, messages.ERROR
+                    request, _("%(object)s：%(error)s") % {"object": obj, "error": exc.message}, messages.ERROR
                 )
 
     def delete_view(self, request, object_id, extra_context=None):
@@ -361,6 +362,18 @@ class PlacementColumns:
     @admin.display(description=gettext_lazy("挂职单位"), ordering="placement__host_post__host_unit__name")
     def host_unit(self, obj):
         return obj.placement.host_post.host_unit
+
+
+def days_column(model, field: str):
+    """A model admin method showing a number of days as people write it (3, 3.5, 21; the admin
+    prints a decimal field as 21.0), titled and sorted like the field:
+    ``days_shown = days_column(LeaveRequest, "days")``."""
+
+    @admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)
+    def column(self, obj):
+        return days_text(getattr(obj, field))
+
+    return column
 
 
 class FlagFilter(admin.SimpleListFilter):

@@ -46,7 +46,7 @@ def _upload_bytes(upload) -> bytes:
     if upload.size > limit:
         # Refused before reading it into memory.
         raise forms.ValidationError(
-            _("文件大小 %(size).1f MB,超过上限 %(limit).1f MB。")
+            _("文件大小 %(size).1f MB，超过上限 %(limit).1f MB。")
             % {"size": upload.size / 1024 / 1024, "limit": limit / 1024 / 1024}
         )
     data = upload.read()
@@ -68,7 +68,7 @@ class SpreadsheetImportForm(ImportForm):
         super().__init__(*args, **kwargs)
         self.fields["import_file"].label = gettext_lazy("Excel 或 CSV 文件")
         self.fields["import_file"].help_text = gettext_lazy(
-            "接受 .xlsx 和 .csv(UTF-8 或 GB18030 编码);不接受含宏的工作簿。请使用下载的导入模板,身份证号列设为文本。"
+            "接受 .xlsx 和 .csv（UTF-8 或 GB18030 编码）；不接受含宏的工作簿。请使用下载的导入模板，身份证号列设为文本。"
         )
         self.fields["import_file"].widget.attrs["accept"] = ".xlsx,.csv"
 
@@ -105,7 +105,7 @@ class ImportTokenFormMixin:
     import_token_user = None
     import_token_model = None
     import_file_exists = None
-    REFUSED = gettext_lazy("预览已失效或不属于您,请重新上传文件。")
+    REFUSED = gettext_lazy("预览已失效或不属于您，请重新上传文件。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,7 +200,7 @@ class SpreadsheetImportAdminMixin(ImportMixin):
                 message = _("%(message)s 请改用“后台导入”。") % {"message": message}
             form.add_error("import_file", message)
             return
-        form.add_error("import_file", _("无法读取该文件,请确认是 .xlsx 或 .csv 文件。"))
+        form.add_error("import_file", _("无法读取该文件，请确认是 .xlsx 或 .csv 文件。"))
 
     def _import_context(self, request, **extra):
         opts = self.model._meta
@@ -226,14 +226,14 @@ class SpreadsheetImportAdminMixin(ImportMixin):
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             # The data changed between preview and confirm: nothing was written.
-            messages.error(request, _("导入未完成,没有写入任何数据:"))
+            messages.error(request, _("导入未完成，没有写入任何数据："))
             context = self._import_context(request, title=_("导入%(name)s") % {"name": self.opts.verbose_name})
             context.update({"result": result, "form": None, "import_error_display": self.import_error_display})
             return TemplateResponse(request, [self.import_template_name], context)
         summary = import_summary(result)
         messages.success(
             request,
-            _("导入完成:新增 %(new)d 条,更新 %(update)d 条,未变化跳过 %(skip)d 条。") % summary,
+            _("导入完成：新增 %(new)d 条，更新 %(update)d 条，未变化跳过 %(skip)d 条。") % summary,
         )
         return super().process_result(result, request)
 
@@ -260,7 +260,7 @@ class SpreadsheetImportAdminMixin(ImportMixin):
                 title=str(self.opts.verbose_name),
                 upload=form.cleaned_data["import_file"],
             )
-            messages.success(request, _("文件已提交后台导入,本页显示进度。"))
+            messages.success(request, _("文件已提交后台导入，本页显示进度。"))
             return HttpResponseRedirect(reverse("admin:core_importjob_change", args=[job.pk], current_app=self.admin_site.name))
         context = self._import_context(
             request, title=_("后台导入%(name)s") % {"name": self.opts.verbose_name}, form=form,

@@ -95,7 +95,7 @@ class DateWidget(widgets.Widget):
                     return dt.date(int(match.group(1)), int(match.group(2)), 1)
                 except ValueError:
                     break
-        raise ValueError(_("“%(value)s”不是有效日期,请写作 2024-03-01。") % {"value": text})
+        raise ValueError(_("“%(value)s”不是有效日期，请写作 2024-03-01。") % {"value": text})
 
     def render(self, value, obj=None, **kwargs):
         return value
@@ -122,7 +122,7 @@ class ChoiceWidget(widgets.Widget):
         if text in self.by_value:
             return self.by_value[text]
         raise ValueError(
-            _("“%(value)s”不是可选的值,应为:%(choices)s。") % {"value": text, "choices": "、".join(self.by_label)}
+            _("“%(value)s”不是可选的值，应为：%(choices)s。") % {"value": text, "choices": "、".join(self.by_label)}
         )
 
     def render(self, value, obj=None, **kwargs):
@@ -198,7 +198,7 @@ class CachedLookupWidget(widgets.Widget):
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise ValueError(_("有多个名为“%(value)s”的单位,请写作“地区/名称”。") % {"value": text})
+            raise ValueError(_("有多个名为“%(value)s”的单位，请写作“地区/名称”。") % {"value": text})
         raise ValueError(self.not_found % {"value": text})
 
     def render(self, value, obj=None, **kwargs):
@@ -214,8 +214,8 @@ def column(attribute: str, header: str, widget=None, **kwargs) -> fields.Field:
 
 def row_error_line(row_number: int, column_name: str, message: str) -> str:
     if column_name:
-        return _("第 %(row)d 行“%(column)s”:%(message)s") % {"row": row_number, "column": column_name, "message": message}
-    return _("第 %(row)d 行:%(message)s") % {"row": row_number, "message": message}
+        return _("第 %(row)d 行“%(column)s”：%(message)s") % {"row": row_number, "column": column_name, "message": message}
+    return _("第 %(row)d 行：%(message)s") % {"row": row_number, "message": message}
 
 
 class ServiceResource(resources.ModelResource):
@@ -307,7 +307,7 @@ class ServiceResource(resources.ModelResource):
         headers = [str(header or "").strip() for header in dataset.headers or []]
         missing = [name for name in self.required_columns if name not in headers]
         if missing:
-            raise SpreadsheetRefused(_("缺少必填列:%(columns)s。请使用下载的导入模板。") % {"columns": "、".join(missing)})
+            raise SpreadsheetRefused(_("缺少必填列：%(columns)s。请使用下载的导入模板。") % {"columns": "、".join(missing)})
         self._row_numbers = list(getattr(dataset, "row_numbers", None) or range(2, len(dataset) + 2))
         self._total = len(dataset)
         keys = set()
@@ -418,7 +418,7 @@ class ServiceResource(resources.ModelResource):
         for index, errors in result.row_errors():
             for error in errors:
                 exc = error.error
-                message = exc.message if isinstance(exc, ApplicationError) else _("系统错误:%(error)s") % {"error": exc}
+                message = exc.message if isinstance(exc, ApplicationError) else _("系统错误：%(error)s") % {"error": exc}
                 lines.append(row_error_line(self.sheet_row(index), "", message))
         for invalid in result.invalid_rows:
             number = self.sheet_row(invalid.number)

@@ -82,7 +82,7 @@ class ImportJob(models.Model):
         PENDING = "pending", _("等待处理")
         RUNNING = "running", _("正在导入")
         DONE = "done", _("已完成")
-        FAILED = "failed", _("未导入(有错误)")
+        FAILED = "failed", _("未导入（有错误）")
 
     FINISHED = (Status.DONE, Status.FAILED)
 
@@ -110,7 +110,7 @@ class ImportJob(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.title} {self.original_name}({self.get_status_display()})"
+        return f"{self.title} {self.original_name}（{self.get_status_display()}）"
 
     @property
     def percent(self) -> int:

@@ -66,20 +66,20 @@ def spreadsheet_check(*, name: str, data: bytes, allowed: tuple[str, ...] = ("xl
     max_bytes = _limit("SPREADSHEET_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
     if len(data) > max_bytes:
         raise SpreadsheetRefused(
-            _("文件大小 %(size).1f MB,超过上限 %(limit).1f MB。")
+            _("文件大小 %(size).1f MB，超过上限 %(limit).1f MB。")
             % {"size": len(data) / 1024 / 1024, "limit": max_bytes / 1024 / 1024}
         )
     if not data:
         raise SpreadsheetRefused(_("文件是空的。"))
     extension = PurePath(name or "").suffix.lower()
     if extension in MACRO_EXTENSIONS:
-        raise SpreadsheetRefused(_("不接受含宏的工作簿(%(ext)s),请另存为 .xlsx 后上传。") % {"ext": extension})
+        raise SpreadsheetRefused(_("不接受含宏的工作簿（%(ext)s），请另存为 .xlsx 后上传。") % {"ext": extension})
     if extension in LEGACY_EXTENSIONS:
-        raise SpreadsheetRefused(_("不接受 %(ext)s 格式,请在 Excel 中另存为 .xlsx 后上传。") % {"ext": extension})
+        raise SpreadsheetRefused(_("不接受 %(ext)s 格式，请在 Excel 中另存为 .xlsx 后上传。") % {"ext": extension})
     kind = extension.lstrip(".")
     if kind not in allowed:
         raise SpreadsheetRefused(
-            _("文件类型“%(ext)s”不受支持,请上传 %(allowed)s 文件。")
+            _("文件类型“%(ext)s”不受支持，请上传 %(allowed)s 文件。")
             % {"ext": extension or _("无扩展名"), "allowed": "、".join(f".{item}" for item in allowed)}
         )
     if kind == "xlsx":
@@ -92,42 +92,42 @@ def spreadsheet_check(*, name: str, data: bytes, allowed: tuple[str, ...] = ("xl
 def xlsx_check(data: bytes) -> None:
     """An .xlsx is a zip with ``[Content_Types].xml``; refuse bombs, DTDs and macros."""
     if not data.startswith(b"PK\x03\x04"):
-        raise SpreadsheetRefused(_("文件扩展名为 .xlsx,但内容不是 Excel 工作簿,请确认文件未被改名。"))
+        raise SpreadsheetRefused(_("文件扩展名为 .xlsx，但内容不是 Excel 工作簿，请确认文件未被改名。"))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise SpreadsheetRefused(_("Excel 工作簿已损坏,无法读取。")) from None
+        raise SpreadsheetRefused(_("Excel 工作簿已损坏，无法读取。")) from None
     max_members = _limit("SPREADSHEET_MAX_ZIP_MEMBERS", 1000)
     max_total = _limit("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
     max_ratio = _limit("SPREADSHEET_MAX_COMPRESSION_RATIO", 200)
     if len(members) > max_members:
-        raise SpreadsheetRefused(_("工作簿包含 %(count)d 个内部文件,超过上限 %(limit)d,疑为恶意文件。")
+        raise SpreadsheetRefused(_("工作簿包含 %(count)d 个内部文件，超过上限 %(limit)d，疑为恶意文件。")
                                  % {"count": len(members), "limit": max_members})
     names = {member.filename for member in members}
     if "[Content_Types].xml" not in names:
-        raise SpreadsheetRefused(_("文件扩展名为 .xlsx,但内容不是 Excel 工作簿,请确认文件未被改名。"))
+        raise SpreadsheetRefused(_("文件扩展名为 .xlsx，但内容不是 Excel 工作簿，请确认文件未被改名。"))
     total = sum(member.file_size for member in members)
     if total > max_total:
         raise SpreadsheetRefused(
-            _("工作簿解压后达 %(size)d MB,超过上限 %(limit)d MB,疑为压缩炸弹。")
+            _("工作簿解压后达 %(size)d MB，超过上限 %(limit)d MB，疑为压缩炸弹。")
             % {"size": total // (1024 * 1024), "limit": max_total // (1024 * 1024)}
         )
     for member in members:
         if member.flag_bits & 0x1:
-            raise SpreadsheetRefused(_("工作簿已加密,请取消密码保护后上传。"))
+            raise SpreadsheetRefused(_("工作簿已加密，请取消密码保护后上传。"))
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > 1024 * 1024 and ratio > max_ratio:
             raise SpreadsheetRefused(
-                _("工作簿中的“%(name)s”压缩比达 %(ratio)d 倍,超过上限 %(limit)d 倍,疑为压缩炸弹。")
+                _("工作簿中的“%(name)s”压缩比达 %(ratio)d 倍，超过上限 %(limit)d 倍，疑为压缩炸弹。")
                 % {"name": member.filename, "ratio": ratio, "limit": max_ratio}
             )
         lowered = member.filename.lower()
         if lowered.endswith("vbaproject.bin") or lowered.endswith(".bin") and "vba" in lowered:
-            raise SpreadsheetRefused(_("工作簿含有宏(VBA),不予接受,请另存为不含宏的 .xlsx 后上传。"))
+            raise SpreadsheetRefused(_("工作簿含有宏（VBA），不予接受，请另存为不含宏的 .xlsx 后上传。"))
     content_types = archive.read("[Content_Types].xml")
     if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-        raise SpreadsheetRefused(_("工作簿含有宏(VBA),不予接受,请另存为不含宏的 .xlsx 后上传。"))
+        raise SpreadsheetRefused(_("工作簿含有宏（VBA），不予接受，请另存为不含宏的 .xlsx 后上传。"))
     for member in members:
         if member.filename.lower().endswith((".xml", ".rels", ".vml")):
             with archive.open(member) as stream:
@@ -137,7 +137,7 @@ def xlsx_check(data: bytes) -> None:
             # A DTD can only stand in the prolog, before the root element: the head is enough.
             if _XML_DANGER.search(head):
                 raise SpreadsheetRefused(
-                    _("工作簿中的“%(name)s”含有 DTD 或实体声明(<!DOCTYPE/<!ENTITY),疑为恶意文件,不予读取。")
+                    _("工作簿中的“%(name)s”含有 DTD 或实体声明（<!DOCTYPE/<!ENTITY），疑为恶意文件，不予读取。")
                     % {"name": member.filename}
                 )
 
@@ -145,13 +145,13 @@ def xlsx_check(data: bytes) -> None:
 def csv_decode(data: bytes) -> str:
     """CSV text: UTF-8 (a BOM is dropped) or GB18030, as Chinese Excel saves it. No NUL bytes."""
     if b"\x00" in data[: 64 * 1024]:
-        raise SpreadsheetRefused(_("文件扩展名为 .csv,但内容不是文本,请确认文件未被改名。"))
+        raise SpreadsheetRefused(_("文件扩展名为 .csv，但内容不是文本，请确认文件未被改名。"))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SpreadsheetRefused(_("无法识别 CSV 文件的编码,请另存为“CSV UTF-8”格式后上传。"))
+    raise SpreadsheetRefused(_("无法识别 CSV 文件的编码，请另存为“CSV UTF-8”格式后上传。"))
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ def _dataset(rows, *, max_rows: int) -> tablib.Dataset:
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
-        raise SpreadsheetRefused(_("第 1 行应为表头(列名),现为空。"))
+        raise SpreadsheetRefused(_("第 1 行应为表头（列名），现为空。"))
     width = len(headers)
     dataset.headers = headers
     numbers = []
@@ -189,7 +189,7 @@ def _dataset(rows, *, max_rows: int) -> tablib.Dataset:
             continue
         if len(numbers) >= max_rows:
             raise SpreadsheetRefused(
-                _("文件超过 %(limit)d 行数据,超出本次导入的上限。") % {"limit": max_rows},
+                _("文件超过 %(limit)d 行数据，超出本次导入的上限。") % {"limit": max_rows},
                 extra={"code": "too_many_rows", "limit": max_rows},
             )
         values += [None] * (width - len(values))
@@ -242,7 +242,7 @@ def _first_sheet_path(archive: zipfile.ZipFile) -> str:
         if relation.get("Id") == relation_id:
             target = relation.get("Target", "")
             return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    raise SpreadsheetRefused(_("工作簿结构有误,找不到第一个工作表。"))
+    raise SpreadsheetRefused(_("工作簿结构有误，找不到第一个工作表。"))
 
 
 def _date_styles(archive: zipfile.ZipFile) -> list[bool]:
@@ -329,7 +329,7 @@ def xlsx_read(data: bytes, *, max_rows: int) -> tablib.Dataset:
     except SpreadsheetRefused:
         raise
     except Exception:
-        raise SpreadsheetRefused(_("Excel 工作簿已损坏,无法读取。")) from None
+        raise SpreadsheetRefused(_("Excel 工作簿已损坏，无法读取。")) from None
 
 
 def csv_read(data: bytes, *, max_rows: int) -> tablib.Dataset:
@@ -337,7 +337,7 @@ def csv_read(data: bytes, *, max_rows: int) -> tablib.Dataset:
     try:
         return _dataset(enumerate(csv.reader(io.StringIO(text, newline="")), start=1), max_rows=max_rows)
     except csv.Error as exc:
-        raise SpreadsheetRefused(_("CSV 文件格式有误:%(error)s") % {"error": exc}) from None
+        raise SpreadsheetRefused(_("CSV 文件格式有误：%(error)s") % {"error": exc}) from None
 
 
 def spreadsheet_read(*, name: str, data: bytes, max_rows: int | None = None) -> tablib.Dataset:

@@ -55,7 +55,7 @@ IMAGE_KINDS = (JPEG, PNG)
 SNIFF_BYTES = 16
 
 ALLOWED_TEXT = {
-    DOCUMENT_KINDS: gettext_lazy("PDF、Word(.doc/.docx)或图片(.jpg/.png)"),
+    DOCUMENT_KINDS: gettext_lazy("PDF、Word（.doc/.docx）或图片（.jpg/.png）"),
     IMAGE_KINDS: gettext_lazy("JPG 或 PNG 图片"),
     (PDF,): gettext_lazy("PDF 文件"),
 }
@@ -76,7 +76,7 @@ def file_kind_sniff(head: bytes, name: str = "") -> FileKind | None:
 
 def _word_structure_error(kind: FileKind, data: bytes, name: str) -> str | None:
     """Why a file with Word's signature is not a Word document, or None."""
-    mismatch = _("文件“%(name)s”的内容与扩展名不符,可能已损坏或被改名,请重新导出后上传。") % {"name": name}
+    mismatch = _("文件“%(name)s”的内容与扩展名不符，可能已损坏或被改名，请重新导出后上传。") % {"name": name}
     if kind is DOC:
         try:
             # A stream, always: olefile would take short bytes for a path to open.
@@ -96,7 +96,7 @@ def _word_structure_error(kind: FileKind, data: bytes, name: str) -> str | None:
     except Exception:  # noqa: BLE001 — as above: unreadable is refused, never a server error
         return mismatch
     if b"macroEnabled" in content_types or any(item.endswith("vbaproject.bin") for item in names):
-        return _("文件“%(name)s”含有宏,不予接受,请另存为不含宏的 .docx 后上传。") % {"name": name}
+        return _("文件“%(name)s”含有宏，不予接受，请另存为不含宏的 .docx 后上传。") % {"name": name}
     return None
 
 
@@ -108,16 +108,16 @@ def upload_check(upload, kinds: tuple[FileKind, ...] = DOCUMENT_KINDS) -> FileKi
     kind = next((kind for kind in kinds if extension in kind.extensions), None)
     if kind is None:
         raise ValidationError(
-            _("文件“%(name)s”的类型不受支持:只能上传 %(allowed)s。") % {"name": name, "allowed": ALLOWED_TEXT[kinds]}
+            _("文件“%(name)s”的类型不受支持：只能上传 %(allowed)s。") % {"name": name, "allowed": ALLOWED_TEXT[kinds]}
         )
     limit = settings.UPLOAD_DOCUMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            _("文件“%(name)s”大小为 %(size)s,超过 %(limit)s 的上限。")
+            _("文件“%(name)s”大小为 %(size)s，超过 %(limit)s 的上限。")
             % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
         )
     if not upload.size:
-        raise ValidationError(_("文件“%(name)s”是空的,请重新选择。") % {"name": name})
+        raise ValidationError(_("文件“%(name)s”是空的，请重新选择。") % {"name": name})
     position = upload.tell() if hasattr(upload, "tell") else 0
     upload.seek(0)
     # Word needs the whole file (the zip directory is at its end); the size is already bounded.
@@ -125,7 +125,7 @@ def upload_check(upload, kinds: tuple[FileKind, ...] = DOCUMENT_KINDS) -> FileKi
     upload.seek(position)
     if not data.startswith(kind.signature):
         raise ValidationError(
-            _("文件“%(name)s”的内容与扩展名不符,可能已损坏或被改名,请重新导出后上传。") % {"name": name}
+            _("文件“%(name)s”的内容与扩展名不符，可能已损坏或被改名，请重新导出后上传。") % {"name": name}
         )
     if not kind.inline:
         error = _word_structure_error(kind, data, name)

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.admin_mixins import ActionPageMixin, FlagFilter, PlacementColumns, ScopedAdmin, ScopedRelatedFilter
+from core.admin_mixins import ActionPageMixin, FlagFilter, PlacementColumns, ScopedAdmin, ScopedRelatedFilter, days_column
 from core.exceptions import ApplicationError
 
 from . import selectors
@@ -95,15 +95,17 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
     actions = ["action_department_approve", "action_department_reject", "action_filing_acknowledge", "action_schedule_review"]
     fieldsets = [
         (None, {"fields": ["placement", "kind", "reason", "is_backdated", "late_reason", "status"]}),
-        (gettext_lazy("时间(D3:半天计 0.5 天)"), {"fields": [
+        (gettext_lazy("时间（半天计 0.5 天）"), {"fields": [
             "start_date", "start_afternoon", "end_date", "end_noon", "days_shown", "schedule_review", "actual_return_date",
-            "actual_return_afternoon", "actual_days",
+            "actual_return_afternoon", "actual_days_shown",
         ]}),
-        (gettext_lazy("审批路径(R11)"), {"fields": [
+        (gettext_lazy("审批路径"), {"fields": [
             "escalated", "escalation_mode", "department", "combined_days", "joined", "filing_acknowledged_at",
             "requested_by", "created_at", "decided_at",
         ]}),
     ]
+
+    actual_days_shown = days_column(LeaveRequest, "actual_days")
 
     @admin.display(description=gettext_lazy("请假天数"), ordering="days")
     def days_shown(self, obj):
@@ -123,13 +125,13 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
     def return_state(self, obj):
         if obj.status == LeaveRequest.Status.RETURNED:
             late = leave_services.leave_return_overdue(obj)
-            return _("%(day)s 返岗%(late)s") % {"day": obj.actual_return_date.isoformat(), "late": _("(超假)") if late else ""}
+            return _("%(day)s 返岗%(late)s") % {"day": obj.actual_return_date.isoformat(), "late": _("（超假）") if late else ""}
         if leave_services.leave_return_overdue(obj):
             return _("超期未销假")
         return "—"
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in LeaveRequest._meta.fields] + ["joined", "days_shown"]
+        return [field.name for field in LeaveRequest._meta.fields] + ["joined", "days_shown", "actual_days_shown"]
 
     def has_add_permission(self, request):
         return False  # the cadre requests leave in the portal
@@ -147,7 +149,7 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
                 try:
                     call(leave, form.cleaned_data["opinion"])
                 except ApplicationError as exc:
-                    self.message_user(request, _("%(leave)s:%(error)s") % {"leave": leave, "error": exc.message}, messages.ERROR)
+                    self.message_user(request, _("%(leave)s：%(error)s") % {"leave": leave, "error": exc.message}, messages.ERROR)
                 else:
                     count += 1
             if count:
@@ -156,7 +158,7 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
         leaves = list(queryset)
         return self.action_page(
             request, leaves, form=form, title=title,
-            intro=ngettext("对以下 %(count)d 条请假%(title)s:", "对以下 %(count)d 条请假%(title)s:", len(leaves))
+            intro=ngettext("对以下 %(count)d 条请假%(title)s：", "对以下 %(count)d 条请假%(title)s：", len(leaves))
             % {"count": len(leaves), "title": title},
             submit_label=title,
         )

@@ -23,9 +23,11 @@ from core.admin_mixins import (
     ScopedAdmin,
     ScopedRelatedFilter,
     ServiceInline,
+    days_column,
     form_model_values,
     object_adopt,
 )
+from core.display import days_text
 from core.exceptions import ApplicationError
 from programs.selectors import placements_visible_to
 
@@ -60,7 +62,7 @@ def _each(model_admin, request, queryset, call, done: str) -> None:
         except ApplicationError as exc:
             if isinstance(exc, PermissionDenied):
                 raise
-            model_admin.message_user(request, _("%(object)s:%(error)s") % {"object": obj, "error": exc.message}, messages.ERROR)
+            model_admin.message_user(request, _("%(object)s：%(error)s") % {"object": obj, "error": exc.message}, messages.ERROR)
         else:
             count += 1
     if count:
@@ -74,7 +76,7 @@ def _each(model_admin, request, queryset, call, done: str) -> None:
 class ViolationAdmin(PlacementColumns, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.violations_visible_to)
     scope_select_related = PLACEMENT_RELATED
-    list_display = ["cadre", "host_unit", "kind", "start_date", "end_date", "days", "source", "recorded_by"]
+    list_display = ["cadre", "host_unit", "kind", "start_date", "end_date", "days_shown", "source", "recorded_by"]
     list_filter = [
         "kind", "source", ("placement__program", ScopedRelatedFilter), ("placement__host_post__host_unit", ScopedRelatedFilter),
     ]
@@ -83,18 +85,19 @@ class ViolationAdmin(PlacementColumns, ScopedAdmin, admin.ModelAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["placement"]
     actions = None
+    days_shown = days_column(Violation, "days")
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["placement", "kind", "start_date", "end_date", "description"]
-        return ["placement", "kind", "start_date", "end_date", "days", "source", "inspection_check", "description",
+        return ["placement", "kind", "start_date", "end_date", "days_shown", "source", "inspection_check", "description",
                 "recorded_by", "recorded_at"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
         # Dates and kind stay as recorded; only the description may be corrected.
-        return ["placement", "kind", "start_date", "end_date", "days", "source", "inspection_check", "recorded_by", "recorded_at"]
+        return ["placement", "kind", "start_date", "end_date", "days_shown", "source", "inspection_check", "recorded_by", "recorded_at"]
 
     def can_change_object(self, request, obj):
         return services.host_keeps_placement(request.user, obj.placement) or services.staff_manages_placement(
@@ -233,7 +236,7 @@ class InspectionAdmin(ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
                   _("已将 %(count)d 次巡查登记为已完成。"))
             return None
         return self.action_page(request, queryset, form=form, title=_("登记为已完成"),
-                                intro=_("以下计划中的巡查已经进行:"))
+                                intro=_("以下计划中的巡查已经进行："))
 
     @admin.action(description=gettext_lazy("取消巡查"), permissions=["change"])
     def action_cancel(self, request, queryset):
@@ -244,7 +247,7 @@ class InspectionAdmin(ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
                                                          reason=form.cleaned_data["reason"]),
                   _("已取消 %(count)d 次巡查。"))
             return None
-        return self.action_page(request, queryset, form=form, title=_("取消巡查"), intro=_("取消以下计划中的巡查:"))
+        return self.action_page(request, queryset, form=form, title=_("取消巡查"), intro=_("取消以下计划中的巡查："))
 
     # --- 安丘: placements lacking this quarter's tracking inspection (R13) -------------------
 
@@ -274,7 +277,7 @@ class InspectionAdmin(ActionPageMixin, ScopedAdmin, admin.ModelAdmin):
         following = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
         context = {
             **self.admin_site.each_context(request),
-            "title": _("缺少季度跟踪考察(%(year)s年第%(quarter)s季度)") % {"year": year, "quarter": quarter},
+            "title": _("缺少季度跟踪考察（%(year)s年第%(quarter)s季度）") % {"year": year, "quarter": quarter},
             "opts": self.model._meta, "placements": placements, "start": start, "end": end,
             "previous": previous, "following": following,
         }
@@ -295,7 +298,7 @@ class ConfirmedFilter(DoneFilter):
 class AttendanceMonthAdmin(PlacementColumns, ScopedAdmin, admin.ModelAdmin):
     scope_selector = staticmethod(selectors.attendance_months_visible_to)
     scope_select_related = PLACEMENT_RELATED
-    list_display = ["cadre", "host_unit", "month", "working_days", "leave_days", "absence_days", "business_trip_days",
+    list_display = ["cadre", "host_unit", "month", "working_days_shown", "leave_days_shown", "absence_days_shown", "business_trip_days_shown",
                     "present", "confirmed_by", "confirmed_at"]
     list_filter = [ConfirmedFilter, ("placement__program", ScopedRelatedFilter),
                    ("placement__host_post__host_unit", ScopedRelatedFilter)]
@@ -304,9 +307,17 @@ class AttendanceMonthAdmin(PlacementColumns, ScopedAdmin, admin.ModelAdmin):
     date_hierarchy = "month"
     actions = None
 
+    # A month is only read here (the host unit confirms it in the portal): its days as people write them.
+    fields = readonly_fields = ["placement", "month", "working_days_shown", "leave_days_shown", "absence_days_shown",
+                                "business_trip_days_shown", "present", "note", "confirmed_by", "confirmed_at"]
+    working_days_shown = days_column(AttendanceMonth, "working_days")
+    leave_days_shown = days_column(AttendanceMonth, "leave_days")
+    absence_days_shown = days_column(AttendanceMonth, "absence_days")
+    business_trip_days_shown = days_column(AttendanceMonth, "business_trip_days")
+
     @admin.display(description=gettext_lazy("实际出勤天数"))
     def present(self, obj):
-        return obj.present_days
+        return days_text(obj.present_days)
 
     def has_add_permission(self, request):
         return False
@@ -401,7 +412,7 @@ class ProblemAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.ModelAd
         problems = list(queryset)
         return self.action_page(
             request, problems, form=form, title=_("记录解决情况"),
-            intro=ngettext("记录以下 %(count)d 个问题的解决情况:", "记录以下 %(count)d 个问题的解决情况:", len(problems))
+            intro=ngettext("记录以下 %(count)d 个问题的解决情况：", "记录以下 %(count)d 个问题的解决情况：", len(problems))
             % {"count": len(problems)},
             submit_label=_("确认已解决"),
         )

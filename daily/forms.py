@@ -11,9 +11,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class LeaveRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("假别"), choices=LeaveRequest.Kind.choices)
     start_date = forms.DateField(label=_("开始日期"), widget=DATE)
-    start_afternoon = forms.BooleanField(label=_("开始日从下午起(半天)"), required=False)
+    start_afternoon = forms.BooleanField(label=_("开始日从下午起（半天）"), required=False)
     end_date = forms.DateField(label=_("结束日期"), widget=DATE)
-    end_noon = forms.BooleanField(label=_("结束日到中午止(半天)"), required=False)
+    end_noon = forms.BooleanField(label=_("结束日到中午止（半天）"), required=False)
     reason = forms.CharField(label=_("事由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     late_reason = forms.CharField(
         label=_("补假原因"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),

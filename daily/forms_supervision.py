@@ -22,7 +22,7 @@ class AttendanceConfirmForm(forms.Form):
 
     business_trip_days = forms.DecimalField(
         label=_("出差天数"), min_value=Decimal(0), max_digits=4, decimal_places=1, initial=0,
-        widget=forms.NumberInput(attrs={"step": "0.5"}), help_text=_("计入出勤,可填半天(0.5)。"),
+        widget=forms.NumberInput(attrs={"step": "0.5"}), help_text=_("计入出勤，可填半天（0.5）。"),
     )
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
@@ -39,7 +39,7 @@ class ViolationForm(forms.Form):
     def __init__(self, *args, placements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["placement"].queryset = placements.select_related("cadre", "host_post__host_unit")
-        self.fields["placement"].label_from_instance = lambda p: f"{p.cadre.name}({p.host_post.host_unit.name} {p.host_post.title})"
+        self.fields["placement"].label_from_instance = lambda p: f"{p.cadre.name}（{p.host_post.host_unit.name} {p.host_post.title}）"
 
 
 # --- admin action pages --------------------------------------------------------------------------
@@ -62,7 +62,7 @@ class InspectionAdminForm(forms.ModelForm):
     """Adds the choice between a planned visit and one that took place (the services differ)."""
 
     planned = forms.BooleanField(
-        label=_("仅作计划"), required=False, help_text=_("勾选表示巡查尚未进行,状态为“已计划”;不勾选表示已进行,状态为“已完成”。"),
+        label=_("仅作计划"), required=False, help_text=_("勾选表示巡查尚未进行，状态为“已计划”；不勾选表示已进行，状态为“已完成”。"),
     )
 
 
@@ -70,7 +70,7 @@ class InspectionCheckInlineForm(forms.ModelForm):
     """One check; 请假中 is derived from approved leave (R13), 擅自离岗 creates a violation (R11)."""
 
     unauthorised = forms.BooleanField(
-        label=_("认定擅自离岗"), required=False, help_text=_("不在岗且无正当理由的,保存后自动生成违规记录。"),
+        label=_("认定擅自离岗"), required=False, help_text=_("不在岗且无正当理由的，保存后自动生成违规记录。"),
     )
 
     class Meta:

@@ -64,9 +64,9 @@ class LeaveRequest(models.Model):
     placement = models.ForeignKey(Placement, verbose_name=_("挂职安排"), on_delete=models.PROTECT, related_name="leave_requests")
     kind = models.CharField(_("假别"), max_length=15, choices=Kind.choices, default=Kind.PERSONAL)
     start_date = models.DateField(_("开始日期"))
-    start_afternoon = models.BooleanField(_("开始日仅下午"), default=False, help_text=_("从开始日下午起请假(半天)。"))
+    start_afternoon = models.BooleanField(_("开始日仅下午"), default=False, help_text=_("从开始日下午起请假（半天）。"))
     end_date = models.DateField(_("结束日期"))
-    end_noon = models.BooleanField(_("结束日仅上午"), default=False, help_text=_("请假到结束日中午(半天)。"))
+    end_noon = models.BooleanField(_("结束日仅上午"), default=False, help_text=_("请假到结束日中午（半天）。"))
     days = models.DecimalField(_("请假天数"), max_digits=5, decimal_places=1)
     # D3: counted over a year whose holiday schedule was not entered yet (days off by law only).
     days_provisional = models.BooleanField(
@@ -76,7 +76,7 @@ class LeaveRequest(models.Model):
     # D3: the schedule arrived after the request left its first step; staff check the count.
     schedule_review = models.BooleanField(_("节假日安排公布后待复核"), default=False, db_index=True)
     schedule_review_days = models.DecimalField(
-        _("按公布的安排应为(天)"), max_digits=5, decimal_places=1, null=True, blank=True
+        _("按公布的安排应为（天）"), max_digits=5, decimal_places=1, null=True, blank=True
     )
     reason = models.TextField(_("事由"))
     # 补假: the leave started before the request was made; the cadre says why it is late.
@@ -90,7 +90,7 @@ class LeaveRequest(models.Model):
     )
     department = models.ForeignKey(
         OrgDepartment, verbose_name=_("审批/备案组织部"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        help_text=_("对该干部有管理权限的组织部(D1)。"),
+        help_text=_("对该干部有管理权限的组织部。"),
     )
     # D3: requests with no working half day between them count together against the threshold.
     combined_days = models.DecimalField(
@@ -421,4 +421,4 @@ class Problem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.placement.cadre.name} {self.get_category_display()}:{self.description[:20]}"
+        return f"{self.placement.cadre.name} {self.get_category_display()}：{self.description[:20]}"

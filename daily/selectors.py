@@ -136,7 +136,7 @@ def timeline_events(user, placement) -> list:
             title = _("%(kind)s %(days)s 天（补假，%(status)s）") % values
             detail = _("%(start)s 至 %(end)s；补假原因：%(late_reason)s") % values
         else:
-            title = _("%(kind)s %(days)s 天(%(status)s)") % values
+            title = _("%(kind)s %(days)s 天（%(status)s）") % values
             detail = _("%(start)s 至 %(end)s") % values
         events.append(TimelineEvent(
             date=leave.start_date, category=_("请销假"), title=title, detail=detail,

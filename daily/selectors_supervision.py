@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.display import days_text
 from portal.waiting import WaitingItem
 from programs.models import Placement
 from programs.roles import user_scope
@@ -134,29 +135,29 @@ def timeline_events(user, placement) -> list:
     for check in checks:
         events.append(TimelineEvent(
             date=check.inspection.date, category=_("巡查查岗"),
-            title=_("%(kind)s:%(result)s") % {"kind": check.inspection.get_kind_display(), "result": check.get_result_display()},
+            title=_("%(kind)s：%(result)s") % {"kind": check.inspection.get_kind_display(), "result": check.get_result_display()},
             detail=check.absence_reason or check.notes, url=admin_url("inspection", check.inspection_id),
             tone=tones.get(check.result, ""),
         ))
     for violation in selectors.violations_visible_to(user).filter(placement=placement).order_by("-start_date")[:200]:
         events.append(TimelineEvent(
             date=violation.start_date, category=_("违规记录"),
-            title=_("%(kind)s %(days)s 天") % {"kind": violation.get_kind_display(), "days": violation.days},
+            title=_("%(kind)s %(days)s 天") % {"kind": violation.get_kind_display(), "days": days_text(violation.days)},
             detail=violation.description, url=admin_url("violation", violation.pk), tone="danger",
         ))
     for row in selectors.attendance_months_visible_to(user).filter(placement=placement).order_by("-month")[:200]:
         events.append(TimelineEvent(
             date=row.month, category=_("月度考勤"),
-            title=_("%(month)s 应出勤 %(working)s 天,请假 %(leave)s 天,擅离 %(absence)s 天") % {
-                "month": f"{row.month:%Y-%m}", "working": row.working_days, "leave": row.leave_days,
-                "absence": row.absence_days},
+            title=_("%(month)s 应出勤 %(working)s 天，请假 %(leave)s 天，擅离 %(absence)s 天") % {
+                "month": f"{row.month:%Y-%m}", "working": days_text(row.working_days), "leave": days_text(row.leave_days),
+                "absence": days_text(row.absence_days)},
             detail=_("已确认") if row.confirmed_at else _("未确认"), url=admin_url("attendancemonth", row.pk),
             tone="ok" if row.confirmed_at else "warning",
         ))
     for problem in selectors.problems_visible_to(user).filter(placement=placement).order_by("-raised_on")[:200]:
         events.append(TimelineEvent(
             date=problem.raised_on, category=_("反映问题"),
-            title=_("%(category)s问题(%(status)s)") % {"category": problem.get_category_display(),
+            title=_("%(category)s问题（%(status)s）") % {"category": problem.get_category_display(),
                                                      "status": problem.get_status_display()},
             detail=problem.description, url=admin_url("problem", problem.pk),
             tone="ok" if problem.status == Problem.Status.SOLVED else "warning",
@@ -164,7 +165,7 @@ def timeline_events(user, placement) -> list:
     for contact in selectors.contacts_visible_to(user).filter(placement=placement).order_by("-date")[:200]:
         events.append(TimelineEvent(
             date=contact.date, category=contact.get_kind_display(),
-            title=_("联系%(party)s:%(whom)s") % {"party": contact.get_party_display(), "whom": contact.with_whom},
+            title=_("联系%(party)s：%(whom)s") % {"party": contact.get_party_display(), "whom": contact.with_whom},
             detail=contact.content, url=admin_url("contact", contact.pk),
         ))
     return events

@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,7 +30,7 @@ PAGE_SIZE = 30
 def _ensure_portal_user(user):
     scope = user_scope(user)
     if not scope.role_labels:
-        raise PermissionDenied(_("您的账号尚未分配角色,请联系组织部开通。"))
+        raise AccessDenied(_("您的账号尚未分配角色，请联系组织部开通。"))
     return scope
 
 
@@ -70,7 +69,7 @@ def _active_placement_of(scope) -> Placement | None:
 def leave_create(request):
     scope = user_scope(request.user)
     if not scope.cadre_id:
-        raise PermissionDenied(_("只有挂职干部本人可以请假。"))
+        raise AccessDenied(_("只有挂职干部本人可以请假。"))
     placement = _active_placement_of(scope)
     form = LeaveRequestForm(request.POST or None)
     chain_notice = ""
@@ -163,7 +162,7 @@ def _apply(request, leave: LeaveRequest, action: str):
             actual_return_afternoon=form.cleaned_data["actual_return_afternoon"],
         )
     else:
-        raise PermissionDenied(_("未知的操作。"))
+        raise AccessDenied(_("未知的操作。"))
     return None
 
 

@@ -139,7 +139,7 @@ def violation_create(request):
                 raise
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("已记录 %(cadre)s 的违规情况,并告知组织部。") % {"cadre": data["placement"].cadre.name})
+            messages.success(request, _("已记录 %(cadre)s 的违规情况，并告知组织部。") % {"cadre": data["placement"].cadre.name})
             return redirect("daily:violation_list")
     status = 400 if request.method == "POST" else 200
     return render(request, "daily/supervision/violation_form.html", {"form": form}, status=status)

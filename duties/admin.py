@@ -109,7 +109,7 @@ class ExchangeMeetingAdmin(GapReportMixin, M2MByServiceMixin, ScopedAdmin, admin
                 rows.append(("", [program, program.organising_department, "、".join(f"{m:%Y-%m}" for m in months)]))
         return {
             "title": _("缺少经验交流会的月份"),
-            "intro": _("实行每月经验交流会的挂职项目中,已结束的月份里没有交流会记录的:"),
+            "intro": _("实行每月经验交流会的挂职项目中，已结束的月份里没有交流会记录的："),
             "headers": [_("挂职项目"), _("组织部"), _("缺少的月份")],
             "rows": rows,
             "empty": _("每个月都已召开经验交流会。"),
@@ -193,7 +193,7 @@ class OwnedCaseAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Model
                 try:
                     services.owned_case_close(acting_user=request.user, case=case, **form.cleaned_data)
                 except ApplicationError as exc:
-                    self.message_user(request, _("%(object)s:%(error)s") % {"object": case, "error": exc.message},
+                    self.message_user(request, _("%(object)s：%(error)s") % {"object": case, "error": exc.message},
                                       messages.ERROR)
                 else:
                     done += 1
@@ -201,7 +201,7 @@ class OwnedCaseAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Model
                 self.message_user(request, _("已办结 %(count)d 件包案。") % {"count": done}, messages.SUCCESS)
             return None
         return self.action_page(request, queryset, form=form, title=_("确认包案办结"),
-                                intro=_("以下包案将确认办结:"), submit_label=_("确认办结"))
+                                intro=_("以下包案将确认办结："), submit_label=_("确认办结"))
 
 
 @admin.register(CaseProgress)
@@ -276,7 +276,7 @@ class EarlyWarningAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
                 try:
                     services.early_warning_acknowledge(acting_user=request.user, warning=warning, note=form.cleaned_data["note"])
                 except ApplicationError as exc:
-                    self.message_user(request, _("%(object)s:%(error)s") % {"object": warning, "error": exc.message},
+                    self.message_user(request, _("%(object)s：%(error)s") % {"object": warning, "error": exc.message},
                                       messages.ERROR)
                 else:
                     done += 1
@@ -284,7 +284,7 @@ class EarlyWarningAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
                 self.message_user(request, _("已签收 %(count)d 份报告。") % {"count": done}, messages.SUCCESS)
             return None
         return self.action_page(request, queryset, form=form, title=_("签收苗头性事件报告"),
-                                intro=_("以下报告将由组织部签收:"), submit_label=_("签收"))
+                                intro=_("以下报告将由组织部签收："), submit_label=_("签收"))
 
 
 # --- Pre-post training --------------------------------------------------------------------------
@@ -414,7 +414,7 @@ class IntegrityUndertakingAdmin(GapReportMixin, ReadOnlyAdminMixin, PlacementCol
         )
         return {
             "title": _("尚未确认勤政廉政承诺的挂职干部"),
-            "intro": _("拟任或在岗、尚未在系统中确认勤政廉政承诺的挂职干部(R14):"),
+            "intro": _("拟任或在岗、尚未在系统中确认勤政廉政承诺的挂职干部："),
             "headers": [_("挂职干部"), _("挂职项目"), _("挂职单位"), _("状态")],
             "rows": [
                 (reverse("admin:programs_placement_change", args=[p.pk]),

@@ -45,7 +45,7 @@ class ExchangeMeeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("%(day)s 经验交流会:%(topic)s") % {"day": self.held_on.isoformat(), "topic": self.topic}
+        return _("%(day)s 经验交流会：%(topic)s") % {"day": self.held_on.isoformat(), "topic": self.topic}
 
 
 class OwnedCase(models.Model):
@@ -123,8 +123,8 @@ class FeedbackCard(models.Model):
 
     placement = models.ForeignKey(Placement, verbose_name=_("挂职安排"), on_delete=models.PROTECT, related_name="feedback_cards")
     township = models.ForeignKey(
-        Unit, verbose_name=_("乡镇(街道)党委"), on_delete=models.PROTECT, related_name="+",
-        help_text=_("报送时村的上级乡镇(R2)。"),
+        Unit, verbose_name=_("乡镇（街道）党委"), on_delete=models.PROTECT, related_name="+",
+        help_text=_("报送时村的上级乡镇。"),
     )
     matter = models.CharField(_("决策事项"), max_length=200)
     decided_on = models.DateField(_("决策会议日期"))
@@ -151,7 +151,7 @@ class FeedbackCard(models.Model):
         indexes = [models.Index(fields=["township", "acknowledged_at"])]
 
     def __str__(self) -> str:
-        return _("信息反馈卡:%(matter)s") % {"matter": self.matter}
+        return _("信息反馈卡：%(matter)s") % {"matter": self.matter}
 
     @property
     def is_acknowledged(self) -> bool:
@@ -164,8 +164,8 @@ class EarlyWarning(models.Model):
 
     placement = models.ForeignKey(Placement, verbose_name=_("挂职安排"), on_delete=models.PROTECT, related_name="early_warnings")
     township = models.ForeignKey(
-        Unit, verbose_name=_("乡镇(街道)党委"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        help_text=_("村级挂职时报送时的上级乡镇(R2)。"),
+        Unit, verbose_name=_("乡镇（街道）党委"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("村级挂职时报送时的上级乡镇。"),
     )
     occurred_on = models.DateField(_("发现日期"))
     content = models.TextField(_("事件情况"))
@@ -215,7 +215,7 @@ class TrainingRecord(models.Model):
     course = models.CharField(_("培训内容"), max_length=200)
     held_on = models.DateField(_("培训日期"))
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
-    score = models.DecimalField(_("成绩"), max_digits=5, decimal_places=1, null=True, blank=True, help_text=_("百分制;不考试则留空。"))
+    score = models.DecimalField(_("成绩"), max_digits=5, decimal_places=1, null=True, blank=True, help_text=_("百分制；不考试则留空。"))
     passed = models.BooleanField(_("合格"), null=True, blank=True)
     recorded_by = models.ForeignKey(USER, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
@@ -244,7 +244,7 @@ class PartyBranch(models.Model):
     program = models.ForeignKey(Program, verbose_name=_("挂职项目"), on_delete=models.PROTECT, related_name="party_branches")
     host_unit = models.ForeignKey(
         Unit, verbose_name=_("接收单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        help_text=_("杭州:各接收单位成立临时党支部;跨单位的支部留空。"),
+        help_text=_("杭州：各接收单位成立临时党支部；跨单位的支部留空。"),
     )
     name = models.CharField(_("支部名称"), max_length=100)
     established_on = models.DateField(_("成立日期"))

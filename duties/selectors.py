@@ -174,11 +174,11 @@ def timeline_events(user, placement) -> list:
     url = reverse("duties:placement_duties", kwargs={"pk": placement.pk})
     events = []
     for case in owned_cases_visible_to(user).filter(placement=placement)[:100]:
-        events.append(TimelineEvent(date=case.opened_on, category=_("包案"), title=_("包案:%(title)s") % {"title": case.title},
+        events.append(TimelineEvent(date=case.opened_on, category=_("包案"), title=_("包案：%(title)s") % {"title": case.title},
                                     url=url, tone="warning"))
         if case.closed_on:
             events.append(TimelineEvent(date=case.closed_on, category=_("包案"),
-                                        title=_("包案办结:%(title)s") % {"title": case.title}, url=url, tone="ok"))
+                                        title=_("包案办结：%(title)s") % {"title": case.title}, url=url, tone="ok"))
     for card in feedback_cards_visible_to(user).filter(placement=placement)[:100]:
         events.append(TimelineEvent(date=card.decided_on, category=_("信息反馈卡"), title=card.matter, url=url,
                                     tone="ok" if card.acknowledged_at else "warning"))
@@ -192,7 +192,7 @@ def timeline_events(user, placement) -> list:
         events.append(TimelineEvent(date=meeting.held_on, category=_("经验交流会"), title=meeting.topic, url=url))
     for activity in branch_activities_visible_to(user).filter(attendees=placement).select_related("branch")[:100]:
         events.append(TimelineEvent(date=activity.held_on, category=_("临时党支部"),
-                                    title=_("%(branch)s:%(topic)s") % {"branch": activity.branch.name, "topic": activity.topic},
+                                    title=_("%(branch)s：%(topic)s") % {"branch": activity.branch.name, "topic": activity.topic},
                                     url=url))
     undertaking = integrity_undertakings_visible_to(user).filter(placement=placement).first()
     if undertaking is not None:

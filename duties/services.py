@@ -55,9 +55,9 @@ from .models import (
 
 # The integrity undertaking as the cadre confirms it (勤政廉政制度: no personal demands on the host).
 UNDERTAKING_TEXT = gettext_lazy(
-    "本人在挂职锻炼期间,严格遵守党风廉政建设各项规定,勤政廉政、廉洁自律:"
-    "不向挂职单位提出任何个人要求,不接受挂职单位及管理服务对象的宴请、礼品礼金,"
-    "不利用挂职身份谋取私利,自觉接受挂职单位、派出单位和组织部门的监督。"
+    "本人在挂职锻炼期间，严格遵守党风廉政建设各项规定，勤政廉政、廉洁自律："
+    "不向挂职单位提出任何个人要求，不接受挂职单位及管理服务对象的宴请、礼品礼金，"
+    "不利用挂职身份谋取私利，自觉接受挂职单位、派出单位和组织部门的监督。"
 )
 
 POLICY_REFUSALS = {
@@ -137,7 +137,7 @@ def _ensure_host_or_cadre(user, placement: Placement) -> None:
 def _ensure_open(placement: Placement) -> None:
     if not placement.is_open:
         raise DutiesError(
-            _("挂职安排已“%(status)s”,不能再记录此事项。") % {"status": placement.get_status_display()}
+            _("挂职安排已“%(status)s”，不能再记录此事项。") % {"status": placement.get_status_display()}
         )
 
 
@@ -159,7 +159,7 @@ def _clean(record) -> None:
     try:
         record.full_clean(validate_unique=True, validate_constraints=True)
     except ValidationError as exc:
-        raise DutiesError(";".join(exc.messages)) from None
+        raise DutiesError("；".join(exc.messages)) from None
 
 
 def _text(value: str, label: str) -> str:
@@ -210,7 +210,7 @@ def _attendees_check(program: Program, placements, label: str) -> list[Placement
     strangers = [p for p in placements if p.program_id != program.pk]
     if strangers:
         raise DutiesError(
-            _("%(label)s只能是本项目的挂职干部:%(names)s") % {
+            _("%(label)s只能是本项目的挂职干部：%(names)s") % {
                 "label": label, "names": "、".join(p.cadre.name for p in strangers)}
         )
     return placements
@@ -247,7 +247,7 @@ def exchange_meeting_update(*, acting_user, meeting: ExchangeMeeting, attendees:
     _ensure(is_staff_over_program(acting_user, meeting.program), _("只有组织该项目的组织部可以修改经验交流会。"))
     allowed = {"held_on", "topic", "summary", "minutes"}
     if set(changes) - allowed:
-        raise DutiesError(_("经验交流会不能修改这些项:%(names)s") % {"names": "、".join(sorted(set(changes) - allowed))})
+        raise DutiesError(_("经验交流会不能修改这些项：%(names)s") % {"names": "、".join(sorted(set(changes) - allowed))})
     diff = {}
     for name, value in changes.items():
         old = getattr(meeting, name)
@@ -308,7 +308,7 @@ def case_progress_add(*, acting_user, case: OwnedCase, date: dt.date, note: str)
     )
     _policy_require(placement.program, "owned_cases")
     if case.status != OwnedCase.Status.OPEN:
-        raise DutiesError(_("包案“%(case)s”已办结,不能再记录进展。") % {"case": case.title})
+        raise DutiesError(_("包案“%(case)s”已办结，不能再记录进展。") % {"case": case.title})
     _not_future(date, _("日期"))
     if date < case.opened_on:
         raise DutiesError(_("进展日期不能早于包案日期 %(day)s。") % {"day": case.opened_on.isoformat()})
@@ -332,7 +332,7 @@ def owned_case_close(*, acting_user, case: OwnedCase, closed_on: dt.date, outcom
     target = OwnedCase.Status.CLOSED
     if target not in OwnedCase.TRANSITIONS[OwnedCase.Status(case.status)]:
         raise InvalidCaseTransition(
-            _("包案状态为“%(current)s”,不能变更为“%(target)s”。") % {
+            _("包案状态为“%(current)s”，不能变更为“%(target)s”。") % {
                 "current": case.get_status_display(), "target": target.label}
         )
     _not_future(closed_on, _("办结日期"))
@@ -363,7 +363,7 @@ def feedback_card_report(*, acting_user, placement: Placement, matter: str, deci
     _policy_require(placement.program, "feedback_cards")
     township = placement.host_post.host_unit.supervising_township
     if township is None:
-        raise DutiesError(_("信息反馈卡只适用于到村任职的挂职干部:“%(unit)s”不是村(社区)。") % {
+        raise DutiesError(_("信息反馈卡只适用于到村任职的挂职干部：“%(unit)s”不是村（社区）。") % {
             "unit": placement.host_post.host_unit})
     _ensure_open(placement)
     _not_future(decided_on, _("决策会议日期"))
@@ -376,8 +376,8 @@ def feedback_card_report(*, acting_user, placement: Placement, matter: str, deci
                  data={"placement": placement.pk, "township": township.pk})
     notify(
         recipients=_township_users(township.pk),
-        title=_("信息反馈卡:%(unit)s %(matter)s") % {"unit": placement.host_post.host_unit.name, "matter": card.matter},
-        body=_("%(cadre)s 报送了 %(day)s 村级决策会议的信息反馈卡,请签收。") % {
+        title=_("信息反馈卡：%(unit)s %(matter)s") % {"unit": placement.host_post.host_unit.name, "matter": card.matter},
+        body=_("%(cadre)s 报送了 %(day)s 村级决策会议的信息反馈卡，请签收。") % {
             "cadre": placement.cadre.name, "day": decided_on.isoformat()},
         url=_placement_url(placement), topic=f"duties.feedbackcard:{card.pk}",
     )
@@ -421,8 +421,8 @@ def early_warning_report(*, acting_user, placement: Placement, occurred_on: dt.d
     recipients = list(_township_users(township.pk if township else None)) + list(department_staff_users(departments))
     notify(
         recipients=[user for user in recipients if user.pk != acting_user.pk],
-        title=_("苗头性事件报告:%(unit)s") % {"unit": placement.host_post.host_unit.name},
-        body=_("%(cadre)s 报告 %(day)s 发现的苗头性事件,请及时处置。") % {
+        title=_("苗头性事件报告：%(unit)s") % {"unit": placement.host_post.host_unit.name},
+        body=_("%(cadre)s 报告 %(day)s 发现的苗头性事件，请及时处置。") % {
             "cadre": placement.cadre.name, "day": occurred_on.isoformat()},
         url=_placement_url(placement), topic=f"duties.earlywarning:{warning.pk}",
     )
@@ -438,7 +438,7 @@ def early_warning_acknowledge(*, acting_user, warning: EarlyWarning, note: str =
     ).get(pk=warning.pk)
     as_township = is_township_of(acting_user, warning.township_id)
     as_staff = is_staff_over_placement(acting_user, warning.placement)
-    _ensure(as_township or as_staff, _("只有乡镇(街道)党委或组织部可以签收苗头性事件报告。"))
+    _ensure(as_township or as_staff, _("只有乡镇（街道）党委或组织部可以签收苗头性事件报告。"))
     now, note, sides = timezone.now(), (note or "").strip(), []
     if as_township and warning.township_acknowledged_at is None:
         warning.township_acknowledged_by, warning.township_acknowledged_at, warning.township_note = acting_user, now, note
@@ -487,7 +487,7 @@ def training_record_update(*, acting_user, record: TrainingRecord, **changes) ->
     _ensure(is_staff_over_placement(acting_user, placement), _("只有组织部工作人员可以修改岗前培训成绩。"))
     allowed = {"course", "held_on", "hours", "score", "passed"}
     if set(changes) - allowed:
-        raise DutiesError(_("岗前培训记录不能修改这些项:%(names)s") % {"names": "、".join(sorted(set(changes) - allowed))})
+        raise DutiesError(_("岗前培训记录不能修改这些项：%(names)s") % {"names": "、".join(sorted(set(changes) - allowed))})
     diff = {}
     for name, value in changes.items():
         old = getattr(record, name)
@@ -518,7 +518,7 @@ def _members_check(program: Program, placements, label: str) -> list[Placement]:
     outsiders = [p for p in placements if p.cadre.political_status not in PARTY_STATUSES]
     if outsiders:
         raise DutiesError(
-            _("临时党支部只接收中共党员(含预备党员):%(names)s 不是党员。") % {
+            _("临时党支部只接收中共党员（含预备党员）：%(names)s 不是党员。") % {
                 "names": "、".join(p.cadre.name for p in outsiders)}
         )
     return placements
@@ -562,7 +562,7 @@ def party_branch_update(*, acting_user, branch: PartyBranch, members: Iterable[P
     _ensure(is_staff_over_program(acting_user, branch.program), _("只有组织该项目的组织部可以修改临时党支部。"))
     allowed = {"name", "established_on", "host_unit", "secretary"}
     if set(changes) - allowed:
-        raise DutiesError(_("临时党支部不能修改这些项:%(names)s") % {"names": "、".join(sorted(set(changes) - allowed))})
+        raise DutiesError(_("临时党支部不能修改这些项：%(names)s") % {"names": "、".join(sorted(set(changes) - allowed))})
     diff = {}
     for field, value in changes.items():
         old = getattr(branch, field)
@@ -607,7 +607,7 @@ def _branch_attendees(branch: PartyBranch, attendees) -> list[Placement]:
     member_ids = set(branch.members.values_list("pk", flat=True))
     strangers = [p for p in attendees if p.pk not in member_ids]
     if strangers:
-        raise DutiesError(_("参加人员须是本支部党员:%(names)s") % {"names": "、".join(p.cadre.name for p in strangers)})
+        raise DutiesError(_("参加人员须是本支部党员：%(names)s") % {"names": "、".join(p.cadre.name for p in strangers)})
     return attendees
 
 
@@ -619,7 +619,7 @@ def branch_activity_update(*, acting_user, activity: BranchActivity, attendees: 
     _ensure(is_staff_over_program(acting_user, activity.branch.program), _("只有组织该项目的组织部可以修改支部活动。"))
     allowed = {"held_on", "topic", "content"}
     if set(changes) - allowed:
-        raise DutiesError(_("支部活动不能修改这些项:%(names)s") % {"names": "、".join(sorted(set(changes) - allowed))})
+        raise DutiesError(_("支部活动不能修改这些项：%(names)s") % {"names": "、".join(sorted(set(changes) - allowed))})
     diff = {}
     for field, value in changes.items():
         old = getattr(activity, field)
@@ -652,7 +652,7 @@ def integrity_undertaking_confirm(*, acting_user, placement: Placement) -> Integ
             "at": timezone.localtime(existing.confirmed_at).strftime("%Y-%m-%d %H:%M")})
     if not placement.is_open:
         raise DutiesError(
-            _("挂职安排已“%(status)s”,不能再确认勤政廉政承诺。") % {"status": placement.get_status_display()}
+            _("挂职安排已“%(status)s”，不能再确认勤政廉政承诺。") % {"status": placement.get_status_display()}
         )
     undertaking = IntegrityUndertaking.objects.create(
         placement=placement, text=str(UNDERTAKING_TEXT), confirmed_at=timezone.now(), confirmed_by=acting_user

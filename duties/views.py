@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exceptions import ApplicationError
+from core.exceptions import AccessDenied, ApplicationError
 from programs.models import Placement
 from programs.roles import user_scope
 from programs.selectors import (
@@ -52,7 +52,7 @@ def _placement_for(user, pk) -> Placement:
 
 def _allow(allowed: bool, message: str) -> None:
     if not allowed:
-        raise PermissionDenied(message)
+        raise AccessDenied(message)
 
 
 def _can(user, placement) -> dict:
@@ -230,7 +230,7 @@ def warning_report(request, pk):
     _allow(services.is_host_unit_of(request.user, placement) or services.is_cadre_of(request.user, placement),
            _("只有挂职单位或干部本人可以报告苗头性事件。"))
     return _posted(request, placement, EarlyWarningForm(request.POST), service=services.early_warning_report,
-                   done=_("苗头性事件已报告,乡镇党委和组织部已同时收到。"), form_key="warning_form", target={"placement": placement})
+                   done=_("苗头性事件已报告，乡镇党委和组织部已同时收到。"), form_key="warning_form", target={"placement": placement})
 
 
 def _back(request, placement_id):
@@ -258,7 +258,7 @@ def _acknowledge(request, record, service, keyword, done_message):
 def card_acknowledge(request, pk):
     """The supervising township signs for a feedback card (R2)."""
     card = get_object_or_404(selectors.feedback_cards_visible_to(request.user), pk=pk)
-    _allow(services.is_township_of(request.user, card.township_id), _("只有该村所属乡镇(街道)党委可以签收信息反馈卡。"))
+    _allow(services.is_township_of(request.user, card.township_id), _("只有该村所属乡镇（街道）党委可以签收信息反馈卡。"))
     return _acknowledge(request, card, services.feedback_card_acknowledge, "card", _("信息反馈卡已签收。"))
 
 
@@ -273,7 +273,7 @@ def warning_acknowledge(request, pk):
     )
     _allow(services.is_township_of(request.user, warning.township_id)
            or services.is_staff_over_placement(request.user, warning.placement),
-           _("只有乡镇(街道)党委或组织部可以签收苗头性事件报告。"))
+           _("只有乡镇（街道）党委或组织部可以签收苗头性事件报告。"))
     return _acknowledge(request, warning, services.early_warning_acknowledge, "warning", _("苗头性事件报告已签收。"))
 
 
@@ -306,7 +306,7 @@ def report_list(request):
     """Feedback cards and early warnings for supervising townships, host units and staff."""
     scope = user_scope(request.user)
     _allow(bool(scope.township_unit_ids or scope.host_unit_ids or scope.is_org_staff or scope.is_superuser),
-           _("信息反馈卡和苗头性事件报告只对乡镇(街道)党委、挂职单位和组织部开放。"))
+           _("信息反馈卡和苗头性事件报告只对乡镇（街道）党委、挂职单位和组织部开放。"))
     related = ("placement__cadre", "placement__host_post__host_unit", "township")
     cards = FeedbackCardFilter(
         request.GET or None, queryset=selectors.feedback_cards_visible_to(request.user).select_related(*related),

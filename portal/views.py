@@ -3,7 +3,6 @@ admin). A view fetches through the scoped selectors (out of scope is 404), check
 (403), calls one service and renders."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exceptions import AccessDenied
 from core.notifications import notifications_mark_read
 from programs.models import Placement
 from programs.roles import user_scope
@@ -30,7 +30,7 @@ RECENT_LEAVE = 5
 def _require_role(user):
     scope = user_scope(user)
     if not scope.role_labels:
-        raise PermissionDenied(_("您的账号尚未分配角色,请联系组织部开通。"))
+        raise AccessDenied(_("您的账号尚未分配角色，请联系组织部开通。"))
     return scope
 
 

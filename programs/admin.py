@@ -122,7 +122,7 @@ class UnitAdmin(SpreadsheetImportAdminMixin, SpreadsheetExportAdminMixin, Scoped
             "name", "level", "kind", "region", "parent", "department", "is_external", "is_comprehensive_department",
         ]}),
         (
-            gettext_lazy("选派时优先考虑的情况(R6)"),
+            gettext_lazy("选派时优先考虑的情况"),
             {"fields": ["tied_to_economy", "project_count", "petition_volume"]},
         ),
     ]
@@ -219,7 +219,7 @@ class CadreAdmin(SpreadsheetImportAdminMixin, SpreadsheetExportAdminMixin, Scope
             (_("政治面貌与工作经历"), {"fields": ["political_status", "party_joined_on", "work_started_on", "has_grassroots_experience"]}),
             (_("学历学位"), {"fields": ["education", "full_time_education", "degree"]}),
             (_("职务职级与后备干部"), {"fields": ["rank", "is_leadership", "current_post", "reserve_status"]}),
-            (_("派出单位与管理权限(D1)"), {"fields": unit_fields}),
+            (_("派出单位与管理权限"), {"fields": unit_fields}),
             (_("健康状况与违纪违法记录"), {"fields": ["health", "conduct_record"]}),
             (_("登录账号"), {"fields": ["user"]}),
         ]
@@ -656,13 +656,13 @@ class PlacementAdmin(SpreadsheetExportAdminMixin, ActionPageMixin, ScopedAdmin, 
         return obj.host_post.title
 
     def get_fieldsets(self, request, obj=None):
-        work = (_("工作分工与目标任务(R10)"), {"fields": ["division_of_work", "work_targets"]})
+        work = (_("工作分工与目标任务"), {"fields": ["division_of_work", "work_targets"]})
         if obj is None:
             return [(None, {"fields": ["cadre", "host_post", "planned_start", "planned_end"]}), work]
         return [
             (None, {"fields": ["cadre", "program", "host_post", "status"]}),
             (_("时间"), {"fields": ["planned_start", "planned_end", "actual_start", "actual_end", "status_changed_at", "end_reason"]}),
-            (_("工作分工与目标任务(R10)"), {"fields": ["division_of_work", "work_targets", "party_relation_moved"]}),
+            (_("工作分工与目标任务"), {"fields": ["division_of_work", "work_targets", "party_relation_moved"]}),
             (_("记录"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
         ]
 
@@ -730,7 +730,7 @@ class PlacementAdmin(SpreadsheetExportAdminMixin, ActionPageMixin, ScopedAdmin, 
                     )
                 except ApplicationError as exc:
                     self.message_user(
-                        request, _("%(placement)s:%(error)s") % {"placement": placement, "error": exc.message},
+                        request, _("%(placement)s：%(error)s") % {"placement": placement, "error": exc.message},
                         messages.ERROR,
                     )
                 else:
@@ -746,7 +746,7 @@ class PlacementAdmin(SpreadsheetExportAdminMixin, ActionPageMixin, ScopedAdmin, 
         return self.action_page(
             request, placements, form=form, title=_("变更为“%(status)s”") % {"status": target.label},
             intro=ngettext(
-                "以下 %(count)d 个挂职安排将变更为“%(status)s”:", "以下 %(count)d 个挂职安排将变更为“%(status)s”:",
+                "以下 %(count)d 个挂职安排将变更为“%(status)s”：", "以下 %(count)d 个挂职安排将变更为“%(status)s”：",
                 len(placements),
             ) % {"count": len(placements), "status": target.label},
             submit_label=_("确认变更"),
@@ -825,13 +825,13 @@ class MentorAdmin(GapReportMixin, PlacementRecordAdmin):
         )
         return {
             "title": _("帮带责任人不足的挂职干部"),
-            "intro": _("拟任或在岗的挂职干部中,已确定的帮带责任人少于项目政策要求人数的:"),
+            "intro": _("拟任或在岗的挂职干部中，已确定的帮带责任人少于项目政策要求人数的："),
             "headers": [_("挂职干部"), _("挂职项目"), _("挂职单位"), _("状态"), _("已确定的帮带责任人"), _("已有人数"),
                         _("要求人数")],
             "rows": [
                 (_placement_url(p), [
                     p.cadre.name, p.program, p.host_post.host_unit.name, p.get_status_display(),
-                    "、".join(_("%(name)s(%(kind)s)") % {"name": m.name, "kind": m.get_kind_display()}
+                    "、".join(_("%(name)s（%(kind)s）") % {"name": m.name, "kind": m.get_kind_display()}
                              for m in p.mentors.all()) or "—",
                     p.mentor_count, p.program.policy.mentors_per_cadre,
                 ])
@@ -868,7 +868,7 @@ class TargetLetterAdmin(GapReportMixin, PlacementRecordAdmin):
         )
         return {
             "title": _("%(year)s年尚未签订目标管理责任书的挂职干部") % {"year": year},
-            "intro": _("项目政策要求每年签订目标管理责任书、在岗而本年度尚未签订的挂职干部:"),
+            "intro": _("项目政策要求每年签订目标管理责任书、在岗而本年度尚未签订的挂职干部："),
             "headers": [_("挂职干部"), _("挂职项目"), _("挂职单位"), _("年度")],
             "rows": [
                 (_placement_url(p), [p.cadre.name, p.program, p.host_post.host_unit.name, year]) for p in placements

@@ -19,10 +19,10 @@ class CadreAdminForm(forms.ModelForm):
     department may be left empty: the first two come from the ID number, the last by D1."""
 
     managing_change_date = forms.DateField(
-        label=_("管理权限变更生效日期"), required=False, help_text=_("变更管理组织部时填写;留空为今天。")
+        label=_("管理权限变更生效日期"), required=False, help_text=_("变更管理组织部时填写；留空为今天。")
     )
     managing_change_reason = forms.CharField(
-        label=_("管理权限变更原因"), required=False, max_length=200, help_text=_("如:职级晋升为县处级,改由市委组织部管理。")
+        label=_("管理权限变更原因"), required=False, max_length=200, help_text=_("如：职级晋升为县处级，改由市委组织部管理。")
     )
 
     class Meta:
@@ -35,7 +35,7 @@ class CadreAdminForm(forms.ModelForm):
             optional = {
                 "gender": _("留空则按身份证号第17位确定。"),
                 "birth_date": _("留空则按身份证号中的出生日期填写。"),
-                "managing_department": _("留空则按干部管理权限确定:县处级以上由市委组织部管理,其余由派出单位所属组织部管理。"),
+                "managing_department": _("留空则按干部管理权限确定：县处级以上由市委组织部管理，其余由派出单位所属组织部管理。"),
             }
             for name, help_text in optional.items():
                 if name in self.fields:
@@ -50,8 +50,8 @@ class ProgramAddForm(forms.ModelForm):
         label=_("政策模板"),
         queryset=None,
         required=False,
-        empty_label=_("默认模板(晋城)"),
-        help_text=_("项目创建时复制所选模板的政策,之后修改模板不影响本项目。"),
+        empty_label=_("默认模板（晋城）"),
+        help_text=_("项目创建时复制所选模板的政策，之后修改模板不影响本项目。"),
     )
 
     class Meta:
@@ -66,7 +66,7 @@ class ProgramAddForm(forms.ModelForm):
         self.fields["preset"].queryset = selectors.policy_presets_visible_to(self.admin_request.user)
         if "planned_end" in self.fields:
             self.fields["planned_end"].required = False
-            self.fields["planned_end"].help_text = _("留空则按政策模板的挂职期限计算(R8)。")
+            self.fields["planned_end"].help_text = _("留空则按政策模板的挂职期限计算。")
 
 
 class PlacementAddForm(forms.ModelForm):

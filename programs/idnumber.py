@@ -51,17 +51,17 @@ def validate_id_number(value: str) -> None:
     # Scientific notation can be 18 characters long too ("1.405251988051E+17"): test it first.
     if _EXCEL_FLOAT.match(value) or re.fullmatch(r"[0-9]{15}", value):
         raise ValidationError(
-            _("身份证号“%(value)s”不是18位:可能被 Excel 当作数字保存而丢失了位数,请把该列设为文本后重新填写。"),
+            _("身份证号“%(value)s”不是18位：可能被 Excel 当作数字保存而丢失了位数，请把该列设为文本后重新填写。"),
             code="id_number_length",
             params={"value": value},
         )
     if len(value) != 18:
         raise ValidationError(
-            _("身份证号应为18位,现为%(length)d位。"), code="id_number_length", params={"length": len(value)}
+            _("身份证号应为18位，现为%(length)d位。"), code="id_number_length", params={"length": len(value)}
         )
     if not _FORMAT.match(value):
         raise ValidationError(
-            _("身份证号前17位应为数字,最后一位为数字或X。"), code="id_number_format"
+            _("身份证号前17位应为数字，最后一位为数字或X。"), code="id_number_format"
         )
     if int(value[:2]) not in PROVINCE_CODES:
         raise ValidationError(
@@ -84,12 +84,12 @@ def validate_id_number(value: str) -> None:
         if value.endswith("000"):
             # Excel keeps 15 significant digits: a number stored as a number comes back as …000.
             raise ValidationError(
-                _("身份证号校验码错误,且末三位为“000”:可能被 Excel 当作数字保存而丢失了末几位,"
+                _("身份证号校验码错误，且末三位为“000”：可能被 Excel 当作数字保存而丢失了末几位，"
                   "请把该列设为文本后重新填写。"),
                 code="id_number_checksum",
             )
         raise ValidationError(
-            _("身份证号校验码错误:最后一位应为“%(expected)s”,实为“%(actual)s”,请核对号码。"),
+            _("身份证号校验码错误：最后一位应为“%(expected)s”，实为“%(actual)s”，请核对号码。"),
             code="id_number_checksum",
             params={"expected": expected, "actual": value[17]},
         )

@@ -33,7 +33,7 @@ class OrgDepartment(models.Model):
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
-    region = models.CharField(_("地区"), max_length=100, help_text=_("如:山西省晋城市泽州县"))
+    region = models.CharField(_("地区"), max_length=100, help_text=_("如：山西省晋城市泽州县"))
     parent = models.ForeignKey(
         "self", verbose_name=_("上级组织部"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -99,14 +99,14 @@ class Unit(models.Model):
     region = models.CharField(_("地区"), max_length=100)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-        help_text=_("村/社区的上级为所在乡镇(街道),由其党委评定和接收报告。"),
+        help_text=_("村/社区的上级为所在乡镇（街道），由其党委评定和接收报告。"),
     )
     department = models.ForeignKey(
         OrgDepartment, verbose_name=_("所属组织部"), on_delete=models.PROTECT, related_name="units",
-        help_text=_("管辖该单位干部的组织部;外地单位填登记它的组织部。"),
+        help_text=_("管辖该单位干部的组织部；外地单位填登记它的组织部。"),
     )
     is_external = models.BooleanField(
-        _("外地单位"), default=False, help_text=_("沿海发达地区、周边先进地市或境外的单位(外挂的接收单位)。")
+        _("外地单位"), default=False, help_text=_("沿海发达地区、周边先进地市或境外的单位（外挂的接收单位）。")
     )
     # R4: 外挂 sends cadres of the city's comprehensive departments (and county/township leaders).
     is_comprehensive_department = models.BooleanField(
@@ -204,7 +204,7 @@ class Cadre(models.Model):
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     id_number = models.CharField(
         _("身份证号"), max_length=18, unique=True, validators=[validate_id_number],
-        help_text=_("18位居民身份证号码,最后一位可为X。"),
+        help_text=_("18位居民身份证号码，最后一位可为X。"),
     )
     birth_date = models.DateField(_("出生日期"))
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
@@ -213,7 +213,7 @@ class Cadre(models.Model):
     work_started_on = models.DateField(_("参加工作时间"), null=True, blank=True)
     education = models.PositiveSmallIntegerField(_("学历"), choices=Education.choices)
     full_time_education = models.BooleanField(_("全日制"), default=True)
-    degree = models.CharField(_("学位"), max_length=20, blank=True, help_text=_("如:学士、硕士、博士"))
+    degree = models.CharField(_("学位"), max_length=20, blank=True, help_text=_("如：学士、硕士、博士"))
     rank = models.CharField(_("职级"), max_length=20, choices=Rank.choices)
     is_leadership = models.BooleanField(_("领导职务"), default=False)
     current_post = models.CharField(_("现任职务"), max_length=100)
@@ -227,7 +227,7 @@ class Cadre(models.Model):
     sending_unit = models.ForeignKey(Unit, verbose_name=_("派出单位"), on_delete=models.PROTECT, related_name="cadres")
     managing_department = models.ForeignKey(
         OrgDepartment, verbose_name=_("管理组织部"), on_delete=models.PROTECT, related_name="managed_cadres",
-        help_text=_("按干部管理权限确定(D1);变更记录在“管理权限变更”中。"),
+        help_text=_("按干部管理权限确定；变更记录在“管理权限变更”中。"),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -303,7 +303,7 @@ class ManagingDepartmentChange(models.Model):
         ordering = ["cadre", "-valid_from", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.cadre} → {self.department}({self.valid_from})"
+        return f"{self.cadre} → {self.department}（{self.valid_from}）"
 
 
 class SecondmentType(models.TextChoices):
@@ -356,7 +356,7 @@ def _in_range(name: str) -> list:
 def _whole_or_half_days(value) -> None:
     """D3: leave is counted in half days, so a threshold between them means nothing."""
     if value is not None and (Decimal(value) * 2) % 1:
-        raise ValidationError(_("应以半天(0.5 天)为单位。"), code="half_days")
+        raise ValidationError(_("应以半天（0.5 天）为单位。"), code="half_days")
 
 
 class PolicyFields(models.Model):
@@ -365,7 +365,7 @@ class PolicyFields(models.Model):
     class SelectionMode(models.TextChoices):
         PERSONAL = "personal", _("个人申请")
         UNIT = "unit", _("单位推荐")
-        BOTH = "both", _("个人申请与单位推荐相结合(双向选择)")
+        BOTH = "both", _("个人申请与单位推荐相结合（双向选择）")
 
     class RatioScope(models.TextChoices):
         PER_POST = "post", _("按岗位")
@@ -385,20 +385,20 @@ class PolicyFields(models.Model):
         UP = "up", _("向上取整")
 
     # Term (R8)
-    term_months = models.PositiveSmallIntegerField(_("挂职期限(月)"), default=12, validators=_in_range("term_months"))
+    term_months = models.PositiveSmallIntegerField(_("挂职期限（月）"), default=12, validators=_in_range("term_months"))
     # Eligibility (R5)
     min_education = models.PositiveSmallIntegerField(
         _("最低学历"), choices=Cadre.Education.choices, default=Cadre.Education.JUNIOR_COLLEGE
     )
     require_full_time_education = models.BooleanField(_("要求全日制学历"), default=False)
     max_age_county_level = models.PositiveSmallIntegerField(
-        _("县处级年龄上限(周岁)"), null=True, blank=True, default=45, validators=_in_range("max_age_county_level")
+        _("县处级年龄上限（周岁）"), null=True, blank=True, default=45, validators=_in_range("max_age_county_level")
     )
     max_age_township_level = models.PositiveSmallIntegerField(
-        _("乡科级年龄上限(周岁)"), null=True, blank=True, default=40, validators=_in_range("max_age_township_level")
+        _("乡科级年龄上限（周岁）"), null=True, blank=True, default=40, validators=_in_range("max_age_township_level")
     )
     max_age_general = models.PositiveSmallIntegerField(
-        _("一般干部年龄上限(周岁)"), null=True, blank=True, default=35, validators=_in_range("max_age_general")
+        _("一般干部年龄上限（周岁）"), null=True, blank=True, default=35, validators=_in_range("max_age_general")
     )
     require_deputy_section_leader = models.BooleanField(_("要求在职在编副科级领导职务"), default=False)
     require_no_conduct_record = models.BooleanField(_("要求无违纪违法记录"), default=False)
@@ -412,13 +412,13 @@ class PolicyFields(models.Model):
     )
     demand_survey = models.BooleanField(_("先开展岗位需求调研"), default=False)
     shortlist_ratio = models.PositiveSmallIntegerField(
-        _("初步人选差额比例(1:N)"), default=2, validators=_in_range("shortlist_ratio")
+        _("初步人选差额比例（1:N）"), default=2, validators=_in_range("shortlist_ratio")
     )
     shortlist_ratio_scope = models.CharField(
         _("差额比例计算范围"), max_length=10, choices=RatioScope.choices, default=RatioScope.PER_PROGRAM
     )
     notice_working_days = models.PositiveSmallIntegerField(
-        _("公示期(工作日)"), default=5, validators=_in_range("notice_working_days")
+        _("公示期（工作日）"), default=5, validators=_in_range("notice_working_days")
     )
     batch_size = models.PositiveSmallIntegerField(
         _("每批人数"), null=True, blank=True, validators=_in_range("batch_size")
@@ -437,7 +437,7 @@ class PolicyFields(models.Model):
     # Reports (R12, D5)
     half_year_reports = models.BooleanField(_("半年书面汇报"), default=True)
     half_year_due_days = models.PositiveSmallIntegerField(
-        _("半年汇报截止(半年结束后天数)"), default=15, validators=_in_range("half_year_due_days")
+        _("半年汇报截止（半年结束后天数）"), default=15, validators=_in_range("half_year_due_days")
     )
     annual_summary = models.BooleanField(_("年度书面总结"), default=True)
     annual_due_month = models.PositiveSmallIntegerField(
@@ -445,11 +445,11 @@ class PolicyFields(models.Model):
     )
     annual_due_day = models.PositiveSmallIntegerField(
         _("年度总结截止日"), default=15, validators=_in_range("annual_due_day"),
-        help_text=_("可填2月29日:平年为2月28日。"),
+        help_text=_("可填2月29日：平年为2月28日。"),
     )
     quarterly_reports = models.BooleanField(_("季度工作报告"), default=True)
     quarterly_due_days = models.PositiveSmallIntegerField(
-        _("季度报告截止(季度结束后天数)"), default=10, validators=_in_range("quarterly_due_days")
+        _("季度报告截止（季度结束后天数）"), default=10, validators=_in_range("quarterly_due_days")
     )
     term_end_report = models.BooleanField(_("期满工作报告或调研报告"), default=True)
     term_end_replaces_within_days = models.PositiveSmallIntegerField(
@@ -472,7 +472,7 @@ class PolicyFields(models.Model):
     party_relation_moves = models.BooleanField(_("组织关系随转"), default=False)
     # Assessment (R15–R18, D4)
     excellent_cap_percent = models.PositiveSmallIntegerField(
-        _("优秀比例上限(%)"), default=30, validators=_in_range("excellent_cap_percent")
+        _("优秀比例上限（%）"), default=30, validators=_in_range("excellent_cap_percent")
     )
     excellent_rounding = models.CharField(
         _("优秀名额取整方式"), max_length=10, choices=Rounding.choices, default=Rounding.DOWN
@@ -481,16 +481,16 @@ class PolicyFields(models.Model):
     quantitative_scoring = models.BooleanField(_("百分制量化考核"), default=False)
     satisfaction_survey = models.BooleanField(_("年终满意度测评"), default=False)
     admonition_below_percent = models.PositiveSmallIntegerField(
-        _("诫勉谈话满意率线(%)"), default=60, validators=_in_range("admonition_below_percent")
+        _("诫勉谈话满意率线（%）"), default=60, validators=_in_range("admonition_below_percent")
     )
     recall_below_percent = models.PositiveSmallIntegerField(
-        _("召回满意率线(%)"), default=50, validators=_in_range("recall_below_percent")
+        _("召回满意率线（%）"), default=50, validators=_in_range("recall_below_percent")
     )
     investment_excellent_yuan = models.PositiveIntegerField(
-        _("引进项目投资达此额年终定为优秀(元)"), null=True, blank=True, validators=_in_range("investment_excellent_yuan"),
+        _("引进项目投资达此额年终定为优秀（元）"), null=True, blank=True, validators=_in_range("investment_excellent_yuan"),
     )
     # Incentives (R24)
-    incentives = models.BooleanField(_("激励保障(绩效工资、奖励、补助)"), default=False)
+    incentives = models.BooleanField(_("激励保障（绩效工资、奖励、补助）"), default=False)
 
     class Meta:
         abstract = True
@@ -531,8 +531,8 @@ class PolicyFields(models.Model):
             "month": month, "day": day}
         recall, admonition = self.recall_below_percent, self.admonition_below_percent
         yield ("recall_below_percent", "admonition_below_percent"), None if recall <= admonition else {
-            "recall_below_percent": _("不能高于诫勉谈话满意率线(%(line)s%%)。") % {"line": admonition},
-            "admonition_below_percent": _("不能低于召回满意率线(%(line)s%%)。") % {"line": recall},
+            "recall_below_percent": _("不能高于诫勉谈话满意率线（%(line)s%%）。") % {"line": admonition},
+            "admonition_below_percent": _("不能低于召回满意率线（%(line)s%%）。") % {"line": recall},
         }
 
 
@@ -614,7 +614,7 @@ class Program(models.Model):
     organising_department = models.ForeignKey(
         OrgDepartment, verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="programs"
     )
-    reference_date = models.DateField(_("资格审查基准日"), help_text=_("计算年龄等资格条件的日期(R5)。"))
+    reference_date = models.DateField(_("资格审查基准日"), help_text=_("计算年龄等资格条件的日期。"))
     planned_start = models.DateField(_("计划开始日期"))
     planned_end = models.DateField(_("计划结束日期"))
     description = models.TextField(_("说明"), blank=True)
@@ -794,7 +794,7 @@ class Mentor(models.Model):
         ordering = ["placement", "kind", "name"]
 
     def __str__(self) -> str:
-        return f"{self.name}({self.post})"
+        return f"{self.name}（{self.post}）"
 
 
 class TargetLetter(models.Model):
@@ -853,7 +853,7 @@ class Holiday(models.Model):
         permissions = [("manage_holidays", _("可维护全国节假日表"))]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.name}({self.get_kind_display()})"
+        return f"{self.date} {self.name}（{self.get_kind_display()}）"
 
 
 class HolidayYear(models.Model):
@@ -893,7 +893,7 @@ class RoleAssignment(models.Model):
         ORG_STAFF = "org_staff", _("组织部工作人员")
         HOST_APPROVER = "host_approver", _("挂职单位审批人")
         HOST_CLERK = "host_clerk", _("挂职单位经办人")
-        SUPERVISING_TOWNSHIP = "township", _("乡镇(街道)党委")
+        SUPERVISING_TOWNSHIP = "township", _("乡镇（街道）党委")
         SENDING_CONTACT = "sending_contact", _("派出单位联系人")
 
     UNIT_ROLES = (Role.HOST_APPROVER, Role.HOST_CLERK, Role.SUPERVISING_TOWNSHIP, Role.SENDING_CONTACT)

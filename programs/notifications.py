@@ -30,8 +30,8 @@ def placement_status_notify(*, placement_id: int, status: str) -> int:
     )
     if not recipients:
         return 0
-    subject = _("挂职安排状态变更:%(cadre)s") % {"cadre": placement.cadre.name}
-    body = _("%(cadre)s 在“%(program)s”中挂任“%(post)s”的安排,状态已变为“%(status)s”。") % {
+    subject = _("挂职安排状态变更：%(cadre)s") % {"cadre": placement.cadre.name}
+    body = _("%(cadre)s 在“%(program)s”中挂任“%(post)s”的安排，状态已变为“%(status)s”。") % {
         "cadre": placement.cadre.name,
         "program": placement.program,
         "post": placement.host_post,

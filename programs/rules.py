@@ -16,8 +16,8 @@ DIRECTION_RULES = {
     SecondmentType.EXTERNAL: {L.CITY: None, L.COUNTY: None, L.TOWNSHIP: None},  # None: any level, if external
 }
 DIRECTION_DESCRIPTIONS = {
-    SecondmentType.UP: gettext_lazy("“上挂”是从市、县直单位到中央、省直单位,或从县直单位、乡镇(街道)到市直单位,挂职单位层级须高于派出单位"),
-    SecondmentType.DOWN: gettext_lazy("“下挂”是从市、县直单位到乡镇(街道)、村(社区)"),
+    SecondmentType.UP: gettext_lazy("“上挂”是从市、县直单位到中央、省直单位，或从县直单位、乡镇（街道）到市直单位，挂职单位层级须高于派出单位"),
+    SecondmentType.DOWN: gettext_lazy("“下挂”是从市、县直单位到乡镇（街道）、村（社区）"),
     SecondmentType.LATERAL: gettext_lazy("“平挂”是从市、县直单位到同级的信访部门或重点工程建设项目"),
     SecondmentType.EXTERNAL: gettext_lazy("“外挂”是选派市直综合部门的干部或县、乡（镇）领导干部到沿海发达地区、周边先进地市或境外的单位"),
 }
@@ -76,17 +76,17 @@ def _units_check(*, secondment_type: str, sending_unit: Unit, host_unit: Unit) -
         return
     raise DirectionRuleViolation(
         _(
-            "挂职方式与单位层级不符:%(rule)s;而派出单位“%(sending)s”为%(sending_level)s级%(sending_kind)s,"
+            "挂职方式与单位层级不符：%(rule)s；而派出单位“%(sending)s”为%(sending_level)s级%(sending_kind)s，"
             "挂职单位“%(host)s”为%(host_level)s级%(host_kind)s%(external)s。"
         )
         % {
             "rule": DIRECTION_DESCRIPTIONS[secondment_type],
             "sending": sending_unit.name,
             "sending_level": sending_unit.get_level_display(),
-            "sending_kind": _("(%(kind)s)") % {"kind": sending_unit.get_kind_display()},
+            "sending_kind": _("（%(kind)s）") % {"kind": sending_unit.get_kind_display()},
             "host": host_unit.name,
             "host_level": host_unit.get_level_display(),
-            "host_kind": _("(%(kind)s)") % {"kind": host_unit.get_kind_display()},
-            "external": _(",外地单位") if host_unit.is_external else _(",本地单位"),
+            "host_kind": _("（%(kind)s）") % {"kind": host_unit.get_kind_display()},
+            "external": _("，外地单位") if host_unit.is_external else _("，本地单位"),
         }
     )

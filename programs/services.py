@@ -108,7 +108,7 @@ def _cadre_check_identity(cadre: Cadre) -> None:
     gender = id_number_gender(cadre.id_number)
     if cadre.gender != gender:
         raise CadreDataError(
-            _("性别“%(given)s”与身份证号(第17位)表示的性别“%(expected)s”不一致。")
+            _("性别“%(given)s”与身份证号（第17位）表示的性别“%(expected)s”不一致。")
             % {"given": Cadre.Gender(cadre.gender).label, "expected": Cadre.Gender(gender).label}
         )
 
@@ -120,9 +120,8 @@ def _cadre_full_clean(cadre: Cadre) -> None:
         messages = []
         for field, errors in exc.message_dict.items():
             label = Cadre._meta.get_field(field).verbose_name if field != "__all__" else ""
-            for error in errors:
-                messages.append(_("%(field)s:%(error)s") % {"field": label, "error": error} if label else error)
-        raise CadreDataError(";".join(messages)) from None
+            messages += [f"{label}：{error}" if label else error for error in errors]
+        raise CadreDataError("；".join(messages)) from None
 
 
 @transaction.atomic
@@ -243,7 +242,7 @@ def program_create(
     try:
         program.full_clean()
     except ValidationError as exc:
-        raise ProgramsError(";".join(exc.messages)) from None
+        raise ProgramsError("；".join(exc.messages)) from None
     program.save()
     ProgramPolicy.objects.create(program=program, preset=preset or PolicyPreset.objects.filter(is_default=True).first(), **values)
     audit_record(actor=acting_user, action="program_create", target=program, data={"preset": preset.code if preset else "default"})
@@ -256,7 +255,7 @@ def _policy_apply(policy: PolicyFields, changes: dict, *, also: tuple = ()) -> d
     each naming its setting. ``also`` names the row's other fields that may change."""
     unknown = set(changes) - set(PolicyFields.policy_field_names()) - set(also)
     if unknown:
-        raise ProgramsError(_("未知的政策项:%(names)s") % {"names": "、".join(sorted(unknown))})
+        raise ProgramsError(_("未知的政策项：%(names)s") % {"names": "、".join(sorted(unknown))})
     before = {name: getattr(policy, name) for name in changes}
     for name, value in changes.items():
         setattr(policy, name, value)
@@ -267,7 +266,7 @@ def _policy_apply(policy: PolicyFields, changes: dict, *, also: tuple = ()) -> d
         for name, errors in exc.message_dict.items():
             label = policy._meta.get_field(name).verbose_name if name != NON_FIELD_ERRORS else ""
             for error in errors:
-                messages.append(_("%(field)s:%(error)s") % {"field": label, "error": error} if label else error)
+                messages.append(_("%(field)s：%(error)s") % {"field": label, "error": error} if label else error)
         raise ProgramsError("".join(messages)) from None
     policy.save()
     # Compare the cleaned values ("3" and Decimal("3.0") are the same threshold).
@@ -343,7 +342,7 @@ def placement_create(
     taken = host_post.placements.filter(status__in=Placement.OPEN_STATUSES).count()
     if taken >= host_post.places:
         raise PlacementConflict(
-            _("岗位“%(post)s”共 %(places)d 个名额,已全部安排。") % {"post": host_post, "places": host_post.places}
+            _("岗位“%(post)s”共 %(places)d 个名额，已全部安排。") % {"post": host_post, "places": host_post.places}
         )
     planned_start = planned_start or program.planned_start
     planned_end = planned_end or program.planned_end
@@ -359,7 +358,7 @@ def placement_create(
             placement.save()
     except IntegrityError:
         raise PlacementConflict(
-            _("干部“%(cadre)s”已有拟任或在岗的挂职安排,同一时间只能有一个。") % {"cadre": cadre.name}
+            _("干部“%(cadre)s”已有拟任或在岗的挂职安排，同一时间只能有一个。") % {"cadre": cadre.name}
         ) from None
     PlacementStatusChange.objects.create(
         placement=placement, from_status="", to_status=placement.status,
@@ -405,7 +404,7 @@ def placement_transition(
             )
         if target == S.COMPLETED and effective_date < placement.planned_end:
             raise ProgramsError(
-                _("期满日期 %(end)s 早于计划结束日期 %(planned)s:未到期结束请办理“提前结束”。")
+                _("期满日期 %(end)s 早于计划结束日期 %(planned)s：未到期结束请办理“提前结束”。")
                 % {"end": effective_date.isoformat(), "planned": placement.planned_end.isoformat()}
             )
         if target in (S.ENDED_EARLY, S.RECALLED) and not note.strip():
@@ -465,12 +464,12 @@ def placement_recall(*, acting_user, placement: Placement, effective_date: dt.da
 def _validation_message(model, exc: ValidationError) -> str:
     """One Chinese sentence from a model ValidationError, each message led by its field label."""
     if not hasattr(exc, "error_dict"):
-        return ";".join(exc.messages)
+        return "；".join(exc.messages)
     parts = []
     for name, errors in exc.message_dict.items():
         label = model._meta.get_field(name).verbose_name if name != "__all__" else ""
-        parts += [f"{label}:{error}" if label else error for error in errors]
-    return ";".join(parts)
+        parts += [f"{label}：{error}" if label else error for error in errors]
+    return "；".join(parts)
 
 
 def _record_full_clean(record) -> None:
@@ -497,7 +496,7 @@ def _record_apply(record, changes: dict, allowed: set, label: str) -> dict:
     unknown = set(changes) - allowed
     if unknown:
         raise ProgramsError(
-            _("%(what)s不能修改这些项:%(names)s") % {"what": label, "names": "、".join(sorted(unknown))}
+            _("%(what)s不能修改这些项：%(names)s") % {"what": label, "names": "、".join(sorted(unknown))}
         )
     before = _record_values(record, changes)
     for name, value in changes.items():
@@ -530,7 +529,7 @@ def unit_create(*, acting_user, **fields) -> Unit:
     """Register a unit (R2) under a department in the acting user's subtree."""
     unknown = set(fields) - UNIT_FIELDS
     if unknown:
-        raise ProgramsError(_("单位没有这些项:%(names)s") % {"names": "、".join(sorted(unknown))})
+        raise ProgramsError(_("单位没有这些项：%(names)s") % {"names": "、".join(sorted(unknown))})
     unit = Unit(**fields)
     _record_full_clean(unit)  # first: it also reports a missing department
     _ensure_staff_over(acting_user, unit.department)
@@ -574,7 +573,7 @@ def program_update(*, acting_user, program: Program, **changes) -> Program:
     before = _record_apply(program, changes, PROGRAM_FIELDS, _("挂职项目"))
     if program.secondment_type != old_type and program.placements.exists():
         raise ProgramsError(
-            _("项目“%(program)s”已有挂职安排,挂职方式不能由“%(old)s”改为“%(new)s”。")
+            _("项目“%(program)s”已有挂职安排，挂职方式不能由“%(old)s”改为“%(new)s”。")
             % {
                 "program": program.name,
                 "old": SecondmentType(old_type).label,
@@ -617,11 +616,11 @@ def host_post_update(*, acting_user, host_post: HostPost, **changes) -> HostPost
     old_unit_id = post.host_unit_id
     before = _record_apply(post, changes, HOST_POST_FIELDS, _("挂职岗位"))
     if post.host_unit_id != old_unit_id and post.placements.exists():
-        raise ProgramsError(_("岗位“%(post)s”已有挂职安排,不能更换挂职单位。") % {"post": post.title})
+        raise ProgramsError(_("岗位“%(post)s”已有挂职安排，不能更换挂职单位。") % {"post": post.title})
     taken = post.placements.filter(status__in=Placement.OPEN_STATUSES).count()
     if post.places < taken:
         raise ProgramsError(
-            _("岗位“%(post)s”已安排 %(taken)d 人,名额不能少于已安排人数。") % {"post": post.title, "taken": taken}
+            _("岗位“%(post)s”已安排 %(taken)d 人，名额不能少于已安排人数。") % {"post": post.title, "taken": taken}
         )
     _record_full_clean(post)
     diff = _record_diff(post, before)
@@ -639,7 +638,7 @@ def host_post_delete(*, acting_user, host_post: HostPost) -> None:
     )
     _ensure_staff_over(acting_user, post.program.organising_department)
     if post.placements.exists():
-        raise ProgramsError(_("岗位“%(post)s”已有挂职安排,不能删除。") % {"post": post.title})
+        raise ProgramsError(_("岗位“%(post)s”已有挂职安排，不能删除。") % {"post": post.title})
     audit_record(actor=acting_user, action="host_post_delete", target=post, data={"program": post.program_id})
     post.delete()
 
@@ -697,7 +696,7 @@ def placement_party_relation_set(*, acting_user, placement: Placement, moved: bo
     if moved and not placement.program.policy.party_relation_moves:
         raise ProgramsError(_("该项目的组织关系不随转。"))
     if moved and placement.cadre.political_status not in PARTY_STATUSES:
-        raise ProgramsError(_("%(cadre)s 不是中共党员,没有党组织关系可转。") % {"cadre": placement.cadre.name})
+        raise ProgramsError(_("%(cadre)s 不是中共党员，没有党组织关系可转。") % {"cadre": placement.cadre.name})
     placement.party_relation_moved = moved
     placement.save(update_fields=["party_relation_moved", "updated_at"])
     audit_record(actor=acting_user, action="placement_party_relation_set", target=placement, data={"moved": moved})
@@ -872,7 +871,7 @@ def _clean_fields_errors(record, exclude: set) -> dict[str, str]:
             if not isinstance(value, str):
                 errors[field.name] = str(field.error_messages["invalid"] if "invalid" in field.error_messages else value)
             elif field.max_length and len(value) > field.max_length:
-                errors[field.name] = _("最多 %(limit)d 个字符(现为 %(length)d 个)。") % {
+                errors[field.name] = _("最多 %(limit)d 个字符（现为 %(length)d 个）。") % {
                     "limit": field.max_length, "length": len(value)
                 }
         elif isinstance(field, models.DateField) and not isinstance(value, datetime.date):
@@ -914,14 +913,14 @@ def cadre_import_row_errors(*, acting_user, cadre: Cadre, is_new: bool, skip=fro
             if not cadre.gender:
                 cadre.gender = gender
             elif cadre.gender != gender:
-                errors["gender"] = _("性别“%(given)s”与身份证号(第17位)表示的性别“%(expected)s”不一致。") % {
+                errors["gender"] = _("性别“%(given)s”与身份证号（第17位）表示的性别“%(expected)s”不一致。") % {
                     "given": Cadre.Gender(cadre.gender).label, "expected": Cadre.Gender(gender).label
                 }
     if cadre.sending_unit_id and "sending_unit" not in skip and cadre.rank in Cadre.RANK_TIERS:
         if is_new:
             cadre.managing_department = default_managing_department(rank=cadre.rank, sending_unit=cadre.sending_unit)
         if not cadre_manageable_by(acting_user, cadre):
-            errors["sending_unit"] = _("找不到单位“%(unit)s”,或您无权管理该单位的干部。") % {"unit": cadre.sending_unit.name}
+            errors["sending_unit"] = _("找不到单位“%(unit)s”，或您无权管理该单位的干部。") % {"unit": cadre.sending_unit.name}
     exclude = set(skip) | set(errors) | {"id_number", "photo", "user", "managing_department"}
     if "id_number" in errors or "id_number" in skip:
         exclude |= {"birth_date", "gender"}  # they default from a valid ID number only
@@ -951,7 +950,7 @@ def cadres_import(
                 cadre.updated_at = now
             Cadre.objects.bulk_update(updates, [*update_fields, "updated_at"], batch_size=1000)
     except IntegrityError as exc:
-        raise CadreDataError(_("写入数据库时冲突(可能有人同时登记了相同身份证号的干部),请重新导入:%(error)s") % {"error": exc}) from None
+        raise CadreDataError(_("写入数据库时冲突（可能有人同时登记了相同身份证号的干部），请重新导入：%(error)s") % {"error": exc}) from None
     today = timezone.localdate()
     bulk_insert(
         ManagingDepartmentChange,
@@ -972,11 +971,11 @@ def unit_import_row_errors(*, acting_user, unit: Unit, is_new: bool, original_de
     subtree, as ``unit_create``/``unit_update`` require."""
     errors: dict[str, str] = {}
     if original_department is not None and not _service_allows_department(acting_user, original_department):
-        errors["name"] = _("单位“%(unit)s”已由%(department)s登记,您无权修改。") % {
+        errors["name"] = _("单位“%(unit)s”已由%(department)s登记，您无权修改。") % {
             "unit": unit.name, "department": original_department.name
         }
     if unit.department_id and "department" not in skip and not _service_allows_department(acting_user, unit.department):
-        errors["department"] = _("找不到组织部“%(department)s”,或您无权管理。") % {"department": unit.department.name}
+        errors["department"] = _("找不到组织部“%(department)s”，或您无权管理。") % {"department": unit.department.name}
     if unit.parent_id and unit.pk and unit.parent_id == unit.pk:
         errors["parent"] = _("上级单位不能是单位自身。")
     if unit.is_comprehensive_department is True and unit.level != Unit.Level.CITY and "level" not in skip:
@@ -1013,7 +1012,7 @@ def units_import(*, acting_user, creates: list[Unit], updates: list[Unit], updat
             bulk_insert(Unit, creates)
             Unit.objects.bulk_update(updates, update_fields, batch_size=1000)
     except IntegrityError as exc:
-        raise ProgramsError(_("写入数据库时冲突(可能有人同时登记了同一单位),请重新导入:%(error)s") % {"error": exc}) from None
+        raise ProgramsError(_("写入数据库时冲突（可能有人同时登记了同一单位），请重新导入：%(error)s") % {"error": exc}) from None
     _import_audit(acting_user, "units_import", Unit, file_name, creates, updates)
     return {"created": len(creates), "updated": len(updates)}
 

@@ -238,7 +238,7 @@ class ReportAdmin(PlacementColumns, SpreadsheetExportAdminMixin, ActionPageMixin
             try:
                 call(report)
             except ApplicationError as exc:  # refusals, 403s included, are shown per report
-                self.message_user(request, _("%(report)s:%(error)s") % {"report": report, "error": exc.message},
+                self.message_user(request, _("%(report)s：%(error)s") % {"report": report, "error": exc.message},
                                   messages.ERROR)
             else:
                 count += 1
@@ -261,7 +261,7 @@ class ReportAdmin(PlacementColumns, SpreadsheetExportAdminMixin, ActionPageMixin
     def action_accept(self, request, queryset):
         return self._decide(
             request, queryset, form_class=ReportAcceptForm, title=_("审核通过"),
-            intro=_("审核通过以下 %(count)d 份报告,可填写审核意见:"), done=_("已审核通过"),
+            intro=_("审核通过以下 %(count)d 份报告，可填写审核意见："), done=_("已审核通过"),
             call=lambda report, data: review_services.report_accept(
                 acting_user=request.user, report=report, note=data["note"]),
         )
@@ -270,7 +270,7 @@ class ReportAdmin(PlacementColumns, SpreadsheetExportAdminMixin, ActionPageMixin
     def action_return(self, request, queryset):
         return self._decide(
             request, queryset, form_class=ReportReturnForm, title=_("退回修改"),
-            intro=_("退回以下 %(count)d 份报告,请填写退回原因:"), done=_("已退回"),
+            intro=_("退回以下 %(count)d 份报告，请填写退回原因："), done=_("已退回"),
             call=lambda report, data: review_services.report_return(
                 acting_user=request.user, report=report, reason=data["reason"]),
         )

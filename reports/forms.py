@@ -14,7 +14,7 @@ class ReportDraftForm(forms.Form):
     title = forms.CharField(
         label=_("标题"), required=False, strip=True,
         widget=forms.TextInput(attrs={"maxlength": TITLE_MAX_LENGTH, "data-autosave": "title", "autocomplete": "off"}),
-        help_text=_("可不填;调研报告请写明题目。"),
+        help_text=_("可不填；调研报告请写明题目。"),
     )
     term_end_form = forms.ChoiceField(
         label=_("报告形式"), required=False,
@@ -65,6 +65,6 @@ class ReportAttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("附件"), max_length=255,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.jpg,.jpeg,.png"}),
-        help_text=_("PDF、Word(.doc/.docx)或图片(.jpg/.png)。"),
+        help_text=_("PDF、Word（.doc/.docx）或图片（.jpg/.png）。"),
         error_messages={"required": _("请选择要上传的文件。")},
     )

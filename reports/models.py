@@ -184,7 +184,7 @@ class ReportAttachment(models.Model):
     )
     file = models.FileField(_("文件"), upload_to=attachment_path, validators=[validate_document_upload])
     original_name = models.CharField(_("原文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小(字节)"))
+    size = models.PositiveIntegerField(_("大小（字节）"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -88,8 +88,8 @@ def timeline_events(user, placement) -> list[TimelineEvent]:
         events.append(TimelineEvent(
             date=timezone.localtime(report.first_submitted_at).date() if submitted else report.due_date,
             category=_("书面报告"),
-            title=_("%(label)s:%(state)s") % {"label": report.label, "state": DeadlineState(state).label},
-            detail=_("截止日期 %(due)s,%(status)s") % {"due": report.due_date.isoformat(),
+            title=_("%(label)s：%(state)s") % {"label": report.label, "state": DeadlineState(state).label},
+            detail=_("截止日期 %(due)s，%(status)s") % {"due": report.due_date.isoformat(),
                                                      "status": report.get_status_display()},
             url=url, tone=DeadlineState(state).tone,
         ))

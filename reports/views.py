@@ -13,7 +13,6 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,7 +59,7 @@ def _writable_report_for(user, pk) -> Report:
     """A report the user reaches (else 404) and writes as its cadre (else 403)."""
     report = report_for(user, pk)
     if not writing.is_report_cadre(user, report):
-        raise PermissionDenied(_("只有挂职干部本人可以撰写和提交该报告。"))
+        raise AccessDenied(_("只有挂职干部本人可以撰写和提交该报告。"))
     return report
 
 
@@ -73,7 +72,7 @@ def report_list(request):
     stands against its due date."""
     scope = user_scope(request.user)
     if not scope.role_labels:
-        raise PermissionDenied(_("您的账号尚未分配角色,请联系组织部开通。"))
+        raise AccessDenied(_("您的账号尚未分配角色，请联系组织部开通。"))
     queryset = (
         reports_visible_to(request.user)
         .select_related("placement__cadre", "placement__host_post__host_unit")
@@ -208,7 +207,7 @@ def report_edit(request, pk):
     """The cadre's draft: title, sections, attachments; saved by the button or the autosave."""
     report = _writable_report_for(request.user, pk)
     if report.status not in Report.WRITABLE_STATUSES:
-        messages.info(request, _("报告当前状态为“%(status)s”,不能修改。") % {"status": report.get_status_display()})
+        messages.info(request, _("报告当前状态为“%(status)s”，不能修改。") % {"status": report.get_status_display()})
         return redirect("reports:detail", pk=report.pk)
     if request.method == "POST":
         form, saved = _save_posted_draft(request, report)
@@ -235,13 +234,13 @@ def report_autosave(request, pk):
     if not writing.is_report_cadre(request.user, report):
         return _json({"error": _("只有挂职干部本人可以撰写和提交该报告。")}, status=403)
     if len(request.body) > AUTOSAVE_MAX_BODY:
-        return _json({"error": _("内容过长,未能自动保存。")}, status=400)
+        return _json({"error": _("内容过长，未能自动保存。")}, status=400)
     try:
         payload = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return _json({"error": _("内容格式不正确,未能自动保存。")}, status=400)
+        return _json({"error": _("内容格式不正确，未能自动保存。")}, status=400)
     if not isinstance(payload, dict):
-        return _json({"error": _("内容格式不正确,未能自动保存。")}, status=400)
+        return _json({"error": _("内容格式不正确，未能自动保存。")}, status=400)
     try:
         report = writing.report_draft_save(
             acting_user=request.user, report=report, sections=payload.get("sections") or {},
@@ -305,7 +304,7 @@ def report_submit(request, pk):
     if report.status in Report.WRITABLE_STATUSES and any(name.startswith("section_") for name in request.POST):
         form, saved = _save_posted_draft(request, report)
         if not saved:
-            messages.error(request, _("草稿未能保存,报告未提交。"))
+            messages.error(request, _("草稿未能保存，报告未提交。"))
             return render(request, "reports/portal/edit.html", _edit_context(report, form), status=400)
     try:
         version = writing.report_submit(acting_user=request.user, report=report)
@@ -316,5 +315,5 @@ def report_submit(request, pk):
         if report.status in Report.WRITABLE_STATUSES:
             return redirect("reports:edit", pk=report.pk)
         return redirect("reports:detail", pk=report.pk)
-    messages.success(request, _("报告已提交(第%(number)s版)。") % {"number": version.number})
+    messages.success(request, _("报告已提交（第%(number)s版）。") % {"number": version.number})
     return redirect(reverse("reports:detail", args=[report.pk]))

@@ -7,7 +7,6 @@ the host-unit or mentor role (or on one's own report) is 403.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -40,7 +39,7 @@ def review_form_context(request, report: Report, form: ReviewCommentForm | None 
 def review_comment(request, pk):
     report = report_for(request.user, pk)
     if review_role_of(request.user, report) is None:
-        raise PermissionDenied(_("只有挂职单位或帮带责任人可以评阅该报告。"))
+        raise AccessDenied(_("只有挂职单位或帮带责任人可以评阅该报告。"))
     form = ReviewCommentForm(request.POST)
     if form.is_valid():
         try:
@@ -50,7 +49,7 @@ def review_comment(request, pk):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("评阅意见已保存,已通知报告人。"))
+            messages.success(request, _("评阅意见已保存，已通知报告人。"))
     else:
         for errors in form.errors.values():
             for error in errors:

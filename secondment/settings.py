@@ -86,6 +86,7 @@ if DEMO_MODE:
             f"DJANGO_DEMO serves this machine only, but DJANGO_CSRF_TRUSTED_ORIGINS names "
             f"{', '.join(CSRF_TRUSTED_ORIGINS)}. Never set DJANGO_DEMO on a server."
         )
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -306,6 +307,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Django's own console handler (DEBUG only) would print each of its records a second time: they
+    # reach the root's handler. An expected 403 is one line (core.views.permission_denied).
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # The demo accounts' published password (seed_demo refuses a database holding accounts it did not

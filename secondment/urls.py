@@ -8,6 +8,12 @@ admin.site.site_header = "干部挂职锻炼管理系统"
 admin.site.site_title = "干部挂职锻炼管理系统"
 admin.site.index_title = "组织部工作台"
 
+# Chinese error pages in the admin's look for staff and the portal's for everyone else (core.views).
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
     # Before the admin's own "r/" route, which answers a malformed UUID with a server error.

@@ -48,7 +48,7 @@ class StepActionsMixin(ActionPageMixin):
                 call(selection)
             except ApplicationError as exc:
                 self.message_user(
-                    request, _("%(object)s:%(error)s") % {"object": selection, "error": exc.message}, messages.ERROR
+                    request, _("%(object)s：%(error)s") % {"object": selection, "error": exc.message}, messages.ERROR
                 )
             else:
                 done += 1
@@ -193,7 +193,7 @@ class SelectionAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
             (_("初步人选"), {"fields": ["shortlist_meeting_on", "shortlist_document_number", "shortfall_reason"]}),
             (_("常委会决定"), {"fields": ["decision_meeting_on", "decision_document_number"]}),
             (_("公示"), {"fields": ["notice_start", "notice_end_shown", "concluded_on"]}),
-            (_("报名人选排序(R5 资格、R6 优先)"), {"fields": ["ranking"]}),
+            (_("报名人选排序（资格审查与优先）"), {"fields": ["ranking"]}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -212,7 +212,7 @@ class SelectionAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
             "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (rank, application.cadre.name, application.cadre.sending_unit.name, application.get_status_display(),
-                 eligibility_summary(failures) if failures else _("符合"), f"{score.total}({score})")
+                 eligibility_summary(failures) if failures else _("符合"), f"{score.total}（{score}）")
                 for rank, (application, failures, score) in enumerate(rows, start=1)
             ),
         )
@@ -259,7 +259,7 @@ class SelectionAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
             request, queryset, form_class=AnnounceForm,
             call=lambda selection, data: services.selection_announce(acting_user=request.user, selection=selection, **data),
             done=_("已发布 %(count)d 个选派工作的预告。"), title=_("发布预告"),
-            intro=_("发布以下选派工作的预告(选派范围、条件、名额和报名时间):"),
+            intro=_("发布以下选派工作的预告（选派范围、条件、名额和报名时间）："),
         )
 
     @admin.action(description=gettext_lazy("开始公示"), permissions=["change"])
@@ -269,16 +269,16 @@ class SelectionAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
             call=lambda selection, data: services.selection_notice_start(
                 acting_user=request.user, selection=selection, start=data["start"], end=data["end"],
             ),
-            done=_("已对 %(count)d 个选派工作开始公示。"), title=_("开始公示"), intro=_("对以下选派工作的常委会决定进行公示:"),
+            done=_("已对 %(count)d 个选派工作开始公示。"), title=_("开始公示"), intro=_("对以下选派工作的常委会决定进行公示："),
         )
 
-    @admin.action(description=gettext_lazy("公示期满,生成拟任挂职安排"), permissions=["change"])
+    @admin.action(description=gettext_lazy("公示期满，生成拟任挂职安排"), permissions=["change"])
     def action_conclude(self, request, queryset):
         return self.step_action(
             request, queryset, form_class=forms.Form,
             call=lambda selection, data: services.selection_conclude(acting_user=request.user, selection=selection),
-            done=_("已完成 %(count)d 个选派工作,拟选派人选已生成拟任挂职安排。"), title=_("完成选派"),
-            intro=_("公示期满且异议均已处理的,将拟选派人选生成拟任挂职安排(全部成功或全部不生成):"),
+            done=_("已完成 %(count)d 个选派工作，拟选派人选已生成拟任挂职安排。"), title=_("完成选派"),
+            intro=_("公示期满且异议均已处理的，将拟选派人选生成拟任挂职安排（全部成功或全部不生成）："),
         )
 
     @admin.action(description=gettext_lazy("汇总岗位需求"), permissions=["change"])
@@ -289,7 +289,7 @@ class SelectionAdmin(StepActionsMixin, ScopedAdmin, admin.ModelAdmin):
                 acting_user=request.user, selection=selection, effective_date=data["effective_date"], note=data["note"],
             ),
             done=_("已汇总 %(count)d 个选派工作的岗位需求。"), title=_("汇总岗位需求"),
-            intro=_("将已采纳的岗位需求汇总为项目的挂职岗位,结束需求调研:"),
+            intro=_("将已采纳的岗位需求汇总为项目的挂职岗位，结束需求调研："),
         )
 
 
@@ -327,7 +327,7 @@ class ApplicationAddForm(forms.ModelForm):
             (Application.Source.UNIT, Application.Source.UNIT.label),
         ]
         self.fields["applied_on"].required = False
-        self.fields["applied_on"].help_text = _("收到书面申请的日期;留空为今天。")
+        self.fields["applied_on"].help_text = _("收到书面申请的日期；留空为今天。")
 
 
 class ApplicationStatusChangeInline(ServiceInline, admin.TabularInline):
@@ -418,14 +418,14 @@ class ApplicationAdmin(ApplicationSpreadsheetMixin, StepActionsMixin, ScopedAdmi
     def program(self, obj):
         return obj.selection.program
 
-    @admin.display(description=gettext_lazy("资格审查(R5)"))
+    @admin.display(description=gettext_lazy("资格审查"))
     def eligibility(self, obj):
         failures = selectors.application_eligibility(obj)
         if not failures:
             return "✓"
-        return ";".join(f.message for f in failures)
+        return "；".join(f.message for f in failures)
 
-    @admin.display(description=gettext_lazy("优先分(R6)"))
+    @admin.display(description=gettext_lazy("优先分"))
     def priority(self, obj):
         score = selectors.application_priority(obj)
         return format_html('<span title="{}">{}</span>', str(score) or _("无加分项"), score.total)
@@ -451,7 +451,7 @@ class ApplicationAdmin(ApplicationSpreadsheetMixin, StepActionsMixin, ScopedAdmi
             (None, {"fields": ["selection", "cadre", "source", "status", "applied_on", "preferred_post", "chosen_post",
                                "placement"]}),
             (_("申请"), {"fields": ["statement", "attachment", "recommendation"]}),
-            (_("资格审查(R5)与优先(R6)"), {"fields": ["eligibility", "priority", "eligibility_failures",
+            (_("资格审查与优先"), {"fields": ["eligibility", "priority", "eligibility_failures",
                                                "eligibility_override_reason"]}),
             (_("记录"), {"fields": ["registered_by", "status_changed_at", "created_at"], "classes": ["collapse"]}),
         ]
@@ -486,7 +486,7 @@ class ApplicationAdmin(ApplicationSpreadsheetMixin, StepActionsMixin, ScopedAdmi
             return False
         return True
 
-    @admin.action(description=gettext_lazy("录入单位推荐(按派出单位)"), permissions=["change"])
+    @admin.action(description=gettext_lazy("录入单位推荐（按派出单位）"), permissions=["change"])
     def action_recommend(self, request, queryset):
         applications = list(queryset)
         if not self._one_selection(request, applications):
@@ -504,14 +504,14 @@ class ApplicationAdmin(ApplicationSpreadsheetMixin, StepActionsMixin, ScopedAdmi
                         recommended=chosen,
                     )
                 except ApplicationError as exc:
-                    self.message_user(request, _("%(object)s:%(error)s") % {"object": unit, "error": exc.message}, messages.ERROR)
+                    self.message_user(request, _("%(object)s：%(error)s") % {"object": unit, "error": exc.message}, messages.ERROR)
                 else:
                     self.message_user(
                         request, _("已录入%(unit)s推荐 %(count)d 人。") % {"unit": unit, "count": len(chosen)}, messages.SUCCESS
                     )
             return None
         return self.action_page(request, applications, form=form, title=_("录入单位推荐"),
-                                intro=_("以下人选经派出单位党委(党组)会议研究推荐:"))
+                                intro=_("以下人选经派出单位党委（党组）会议研究推荐："))
 
     @admin.action(description=gettext_lazy("确定初步人选"), permissions=["change"])
     def action_shortlist(self, request, queryset):
@@ -535,7 +535,7 @@ class ApplicationAdmin(ApplicationSpreadsheetMixin, StepActionsMixin, ScopedAdmi
                 return None
         return self.action_page(
             request, applications, form=form, title=_("确定初步人选"),
-            intro=_("以下人选列为初步人选,其余报名人选为未入选。差额比例按项目政策计算(D7):"),
+            intro=_("以下人选列为初步人选，其余报名人选为未入选。差额比例按项目政策计算："),
         )
 
     @admin.action(description=gettext_lazy("常委会决定拟选派人选"), permissions=["change"])
@@ -560,7 +560,7 @@ class ApplicationAdmin(ApplicationSpreadsheetMixin, StepActionsMixin, ScopedAdmi
                 return None
         return self.action_page(
             request, applications, form=form, title=_("常委会决定"),
-            intro=_("以下初步人选确定为拟选派人选,其余初步人选为未入选:"),
+            intro=_("以下初步人选确定为拟选派人选，其余初步人选为未入选："),
         )
 
 
@@ -619,7 +619,7 @@ class DemandRequestAdmin(ScopedAdmin, admin.ModelAdmin):
             try:
                 services.demand_request_decide(acting_user=request.user, demand_request=demand, accept=accept)
             except ApplicationError as exc:
-                self.message_user(request, _("%(object)s:%(error)s") % {"object": demand, "error": exc.message}, messages.ERROR)
+                self.message_user(request, _("%(object)s：%(error)s") % {"object": demand, "error": exc.message}, messages.ERROR)
             else:
                 done += 1
         if done:
@@ -641,11 +641,11 @@ class DemandRequestAdmin(ScopedAdmin, admin.ModelAdmin):
                 posts = services.demand_consolidate(acting_user=request.user, selection=selection)
             except ApplicationError as exc:
                 self.message_user(
-                    request, _("%(object)s:%(error)s") % {"object": selection, "error": exc.message}, messages.ERROR
+                    request, _("%(object)s：%(error)s") % {"object": selection, "error": exc.message}, messages.ERROR
                 )
             else:
                 self.message_user(
-                    request, _("%(object)s:已汇总为 %(count)d 个挂职岗位。") % {"object": selection, "count": len(posts)},
+                    request, _("%(object)s：已汇总为 %(count)d 个挂职岗位。") % {"object": selection, "count": len(posts)},
                     messages.SUCCESS,
                 )
 

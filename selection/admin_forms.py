@@ -43,14 +43,14 @@ class NoticeForm(forms.Form):
 
     start = forms.DateField(label=_("公示开始日期"))
     end = forms.DateField(
-        label=_("公示结束日期"), required=False, help_text=_("留空则按项目政策的公示期(工作日,扣除节假日)计算。")
+        label=_("公示结束日期"), required=False, help_text=_("留空则按项目政策的公示期（工作日，扣除节假日）计算。")
     )
 
 
 class RecommendForm(forms.Form):
     """R7 step 3: the sending unit's leadership meeting and its report."""
 
-    meeting_on = forms.DateField(label=_("党委(党组)会议日期"))
+    meeting_on = forms.DateField(label=_("党委（党组）会议日期"))
     report_text = _text(_("推荐报告"), rows=4)
 
 
@@ -61,7 +61,7 @@ class ShortlistForm(forms.Form):
     meeting_on = forms.DateField(label=_("部务会日期"))
     document_number = forms.CharField(label=_("文号"), max_length=100)
     shortfall_reason = _text(
-        _("人选不足的原因"), required=False, help_text=_("符合条件的人选少于差额比例要求时填写(D7)。")
+        _("人选不足的原因"), required=False, help_text=_("符合条件的人选少于差额比例要求时填写。")
     )
 
     def __init__(self, *args, applications=(), **kwargs):
@@ -72,8 +72,8 @@ class ShortlistForm(forms.Form):
             if failures:
                 name = f"override_{application.pk}"
                 self.fields[name] = _text(
-                    _("%(cadre)s 不符合:%(reasons)s。列为初步人选的理由") % {
-                        "cadre": application.cadre.name, "reasons": ";".join(f.message for f in failures)},
+                    _("%(cadre)s 不符合：%(reasons)s。列为初步人选的理由") % {
+                        "cadre": application.cadre.name, "reasons": "；".join(f.message for f in failures)},
                     required=False, rows=2,
                 )
                 self.override_fields[application.pk] = name

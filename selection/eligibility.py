@@ -92,9 +92,9 @@ def eligibility_check(*, cadre: Cadre, policy, reference_date, applied_in_person
     # Education (晋城 ≥ 大专, 安丘 ≥ 本科) and, where required, full-time (安丘).
     education = {"education": _education_label(cadre.education), "minimum": _education_label(policy.min_education)}
     if cadre.education < policy.min_education:
-        fail(EligibilityRule.EDUCATION, _("学历为%(education)s,低于%(minimum)s的要求") % education)
+        fail(EligibilityRule.EDUCATION, _("学历为%(education)s，低于%(minimum)s的要求") % education)
     elif policy.require_full_time_education and not cadre.full_time_education:
-        fail(EligibilityRule.FULL_TIME, _("学历“%(education)s”非全日制,要求全日制%(minimum)s以上") % education)
+        fail(EligibilityRule.FULL_TIME, _("学历“%(education)s”非全日制，要求全日制%(minimum)s以上") % education)
 
     # Age by rank tier (晋城: 县处级 45, 乡科级 40, 一般干部 35).
     tier = cadre.rank_tier
@@ -102,7 +102,7 @@ def eligibility_check(*, cadre: Cadre, policy, reference_date, applied_in_person
     if cap is not None:
         age = cadre.age_on(reference_date)
         if age > cap:
-            fail(EligibilityRule.AGE, _("年龄 %(age)s 岁,超过%(tier)s %(cap)s 岁的上限") % {
+            fail(EligibilityRule.AGE, _("年龄 %(age)s 岁，超过%(tier)s %(cap)s 岁的上限") % {
                 "age": age, "tier": Cadre.RankTier(tier).label, "cap": cap,
             })
 
@@ -117,7 +117,7 @@ def eligibility_check(*, cadre: Cadre, policy, reference_date, applied_in_person
             current = _("%(rank)s领导职务") % {"rank": rank}
         else:
             current = _("%(rank)s非领导职务") % {"rank": rank}
-        message = _("非在职在编副科级领导职务干部(现为%(current)s)") % {"current": current}
+        message = _("非在职在编副科级领导职务干部（现为%(current)s）") % {"current": current}
         fail(EligibilityRule.DEPUTY_SECTION_LEADER, message)
 
     if policy.require_no_conduct_record and cadre.has_conduct_record:
@@ -125,17 +125,17 @@ def eligibility_check(*, cadre: Cadre, policy, reference_date, applied_in_person
 
     if policy.require_healthy and cadre.health != Cadre.Health.HEALTHY:
         health = Cadre.Health(cadre.health).label
-        fail(EligibilityRule.HEALTH, _("健康状况为“%(health)s”,要求身体健康") % {"health": health})
+        fail(EligibilityRule.HEALTH, _("健康状况为“%(health)s”，要求身体健康") % {"health": health})
 
     if policy.require_lacks_grassroots and cadre.has_grassroots_experience:
-        fail(EligibilityRule.GRASSROOTS, _("已有基层工作经历,本项目要求缺乏基层工作经历的干部"))
+        fail(EligibilityRule.GRASSROOTS, _("已有基层工作经历，本项目要求缺乏基层工作经历的干部"))
 
     if policy.require_personal_application and not applied_in_person:
         fail(EligibilityRule.PERSONAL_APPLICATION, _("未本人提出申请"))
 
     # 江东: selected from reserve cadres only (D2).
     if policy.reserve_cadres_only and cadre.reserve_status == Cadre.Reserve.NONE:
-        fail(EligibilityRule.RESERVE, _("非后备干部,本项目仅从后备干部中选派"))
+        fail(EligibilityRule.RESERVE, _("非后备干部，本项目仅从后备干部中选派"))
 
     return failures
 
@@ -149,4 +149,4 @@ def is_eligible(*, cadre: Cadre, policy, reference_date, applied_in_person: bool
 
 def eligibility_summary(failures) -> str:
     """The failures' messages in one line for the admin (";"-joined); empty when eligible."""
-    return ";".join(failure.message for failure in failures)
+    return "；".join(failure.message for failure in failures)

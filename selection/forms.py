@@ -25,7 +25,7 @@ class ApplyForm(forms.Form):
         label=_("申请书"), widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=5000,
         help_text=_("写明本人基本情况、到基层锻炼服务的志向和对挂职岗位的认识。"),
     )
-    attachment = DocumentField(label=_("书面申请(可选)"), required=False, help_text=_("PDF、Word 或图片,不超过 10 MB。"))
+    attachment = DocumentField(label=_("书面申请（可选）"), required=False, help_text=_("PDF、Word 或图片，不超过 10 MB。"))
 
     def __init__(self, *args, selection, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,7 +58,7 @@ class NominateForm(forms.Form):
 class RecommendationForm(forms.Form):
     """R7 step 3: the sending unit's leadership meeting and its written report."""
 
-    meeting_on = forms.DateField(label=_("党委(党组)会议日期"))
+    meeting_on = forms.DateField(label=_("党委（党组）会议日期"))
     report_text = forms.CharField(label=_("推荐报告"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
     report_file = DocumentField(label=_("推荐报告文件"), required=False)
     recommended = forms.ModelMultipleChoiceField(
@@ -85,7 +85,7 @@ class RecommendationForm(forms.Form):
         both = set(cleaned.get("recommended") or ()) & set(cleaned.get("not_recommended") or ())
         if both:
             raise forms.ValidationError(
-                _("同一人不能既推荐又不推荐:%(names)s") % {"names": "、".join(a.cadre.name for a in both)}
+                _("同一人不能既推荐又不推荐：%(names)s") % {"names": "、".join(a.cadre.name for a in both)}
             )
         if not (cleaned.get("report_text", "").strip() or cleaned.get("report_file")):
             raise forms.ValidationError(_("请填写推荐报告或上传推荐报告文件。"))
@@ -102,7 +102,7 @@ class DemandRequestForm(forms.Form):
         label=_("人选专业背景要求"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     places = forms.IntegerField(label=_("需求人数"), min_value=1, max_value=20, initial=1)
-    term_months = forms.IntegerField(label=_("挂职期限(月)"), min_value=1, max_value=120, required=False,
+    term_months = forms.IntegerField(label=_("挂职期限（月）"), min_value=1, max_value=120, required=False,
                                      help_text=_("留空则按项目政策的期限。"))
 
     def __init__(self, *args, unit_ids, **kwargs):

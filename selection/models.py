@@ -60,7 +60,7 @@ class Selection(models.Model):
     shortlist_meeting_on = models.DateField(_("部务会日期"), null=True, blank=True)
     shortlist_document_number = models.CharField(_("初步人选文号"), max_length=100, blank=True)
     shortfall_reason = models.TextField(
-        _("人选不足的原因"), blank=True, help_text=_("符合条件的报名人数不足差额比例时须说明(D7)。")
+        _("人选不足的原因"), blank=True, help_text=_("符合条件的报名人数不足差额比例时须说明。")
     )
     # Decision (常委会, R7 step 5)
     decision_meeting_on = models.DateField(_("常委会日期"), null=True, blank=True)
@@ -161,7 +161,7 @@ class DemandRequest(models.Model):
     duties = models.TextField(_("岗位职责"), blank=True)
     wanted_background = models.TextField(_("人选专业背景要求"), blank=True)
     places = models.PositiveSmallIntegerField(_("需求人数"), default=1)
-    term_months = models.PositiveSmallIntegerField(_("挂职期限(月)"), default=6)
+    term_months = models.PositiveSmallIntegerField(_("挂职期限（月）"), default=6)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     decision_note = models.CharField(_("处理意见"), max_length=200, blank=True)
     host_post = models.ForeignKey(
@@ -203,7 +203,7 @@ class UnitRecommendation(models.Model):
     sending_unit = models.ForeignKey(
         "programs.Unit", verbose_name=_("派出单位"), on_delete=models.PROTECT, related_name="selection_recommendations"
     )
-    meeting_on = models.DateField(_("党委(党组)会议日期"))
+    meeting_on = models.DateField(_("党委（党组）会议日期"))
     report_text = models.TextField(_("推荐报告"), blank=True)
     report_file = models.FileField(
         _("推荐报告文件"), upload_to="selection/recommendations/", blank=True, validators=[validate_document_upload]
@@ -276,7 +276,7 @@ class Application(models.Model):
         related_name="applications",
     )
     eligibility_override_reason = models.TextField(
-        _("不符合资格条件仍列为初步人选的理由"), blank=True, help_text=_("由组织部记录,写入操作记录(R5)。")
+        _("不符合资格条件仍列为初步人选的理由"), blank=True, help_text=_("由组织部记录，写入操作记录。")
     )
     eligibility_failures = models.JSONField(
         _("列为初步人选时未满足的条件"), default=list, blank=True, help_text=_("确定初步人选时的资格审查结果。")
@@ -318,7 +318,7 @@ class Application(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(_("%(cadre)s(%(selection)s)") % {"cadre": self.cadre, "selection": self.selection.program})
+        return str(_("%(cadre)s（%(selection)s）") % {"cadre": self.cadre, "selection": self.selection.program})
 
     @property
     def applied_in_person(self) -> bool:
@@ -382,7 +382,7 @@ class Objection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(_("对%(cadre)s的异议(%(date)s)") % {"cadre": self.application.cadre, "date": self.received_on})
+        return str(_("对%(cadre)s的异议（%(date)s）") % {"cadre": self.application.cadre, "date": self.received_on})
 
     @property
     def is_resolved(self) -> bool:

@@ -26,9 +26,9 @@ def selection_stage_notify(*, selection_id: int, stage: str) -> int:
         .exclude(cadre__user__isnull=True).exclude(cadre__user__email="")
         .values_list("cadre__name", "cadre__user__email")
     )
-    subject = _("选派工作进展:%(program)s") % {"program": selection.program}
+    subject = _("选派工作进展：%(program)s") % {"program": selection.program}
     messages = [
-        (subject, _("%(cadre)s:您报名的“%(program)s”选派工作已进入“%(stage)s”阶段。") % {
+        (subject, _("%(cadre)s：您报名的“%(program)s”选派工作已进入“%(stage)s”阶段。") % {
             "cadre": name, "program": selection.program, "stage": selection.get_stage_display(),
         }, settings.DEFAULT_FROM_EMAIL, [email])
         for name, email in addresses

@@ -67,7 +67,7 @@ class PriorityScore:
         return [f"{label} +{points}" for label, points in self.factors]
 
     def __str__(self) -> str:
-        return ";".join(self.factor_lines())
+        return "；".join(self.factor_lines())
 
 
 def default_age_cap(rank_tier: str) -> int | None:
@@ -104,15 +104,15 @@ def priority_score(*, cadre: Cadre, reference_date) -> PriorityScore:
         factors.append((_("派出单位与经济工作、民生密切相关"), ECONOMY_POINTS))
     project_points = min(unit.project_count * PROJECT_POINTS_EACH, PROJECT_POINTS_CAP)
     if project_points:
-        factors.append((_("派出单位工程项目多(%(count)s 个)") % {"count": unit.project_count}, project_points))
+        factors.append((_("派出单位工程项目多（%(count)s 个）") % {"count": unit.project_count}, project_points))
     petition_points = min(unit.petition_volume // PETITIONS_PER_POINT, PETITION_POINTS_CAP)
     if petition_points:
-        factors.append((_("派出单位信访量集中(年 %(count)s 件)") % {"count": unit.petition_volume}, petition_points))
+        factors.append((_("派出单位信访量集中（年 %(count)s 件）") % {"count": unit.petition_volume}, petition_points))
 
     # 人员优先
     reasons = single_source_reasons(cadre)
     if reasons:
-        factors.append((_("经历来源单一(%(reasons)s)") % {"reasons": ",".join(reasons)}, SINGLE_SOURCE_POINTS))
+        factors.append((_("经历来源单一（%(reasons)s）") % {"reasons": "，".join(reasons)}, SINGLE_SOURCE_POINTS))
     if cadre.reserve_status != Cadre.Reserve.NONE:
         factors.append((str(Cadre.Reserve(cadre.reserve_status).label), RESERVE_POINTS))
     tier = cadre.rank_tier
@@ -121,7 +121,7 @@ def priority_score(*, cadre: Cadre, reference_date) -> PriorityScore:
         age = cadre.age_on(reference_date)
         for margin, points in YOUTH_STEPS:
             if cap - age >= margin:
-                factors.append((_("年轻干部(%(age)s 岁,低于%(tier)s %(cap)s 岁上限 %(below)s 岁)") % {
+                factors.append((_("年轻干部（%(age)s 岁，低于%(tier)s %(cap)s 岁上限 %(below)s 岁）") % {
                     "age": age, "tier": Cadre.RankTier(tier).label, "cap": cap, "below": cap - age,
                 }, points))
                 break

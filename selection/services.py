@@ -192,7 +192,7 @@ def demand_request_submit(
         _ensure_manager(acting_user, selection)
     if selection.stage != Stage.SURVEY:
         raise SelectionError(
-            _("选派工作处于“%(stage)s”阶段,不再收集岗位需求。") % {"stage": Stage(selection.stage).label}
+            _("选派工作处于“%(stage)s”阶段，不再收集岗位需求。") % {"stage": Stage(selection.stage).label}
         )
     if not post_title.strip():
         raise SelectionError(_("请填写岗位名称。"))
@@ -216,7 +216,7 @@ def demand_request_decide(*, acting_user, demand_request: DemandRequest, accept:
     selection = _managed_selection(acting_user, demand_request.selection)
     request = DemandRequest.objects.select_for_update().select_related("host_unit").get(pk=demand_request.pk)
     if selection.stage != Stage.SURVEY or request.host_post_id:
-        raise SelectionError(_("岗位需求“%(request)s”已汇总,不能再改变处理意见。") % {"request": request})
+        raise SelectionError(_("岗位需求“%(request)s”已汇总，不能再改变处理意见。") % {"request": request})
     before = request.status
     request.status = DemandRequest.Status.ACCEPTED if accept else DemandRequest.Status.REJECTED
     request.decision_note = note
@@ -250,14 +250,14 @@ def demand_consolidate(
     pending = [r for r in requests if r.status == DemandRequest.Status.SUBMITTED]
     if pending:
         raise SelectionError(
-            _("还有 %(count)d 条岗位需求未处理(采纳或不采纳),处理后才能汇总。") % {"count": len(pending)}
+            _("还有 %(count)d 条岗位需求未处理（采纳或不采纳），处理后才能汇总。") % {"count": len(pending)}
         )
     groups: dict[tuple, list[DemandRequest]] = defaultdict(list)
     for request in requests:
         if request.status == DemandRequest.Status.ACCEPTED and not request.host_post_id:
             groups[(request.host_unit_id, request.post_title)].append(request)
     if not groups:
-        raise SelectionError(_("没有已采纳的岗位需求,不能汇总为挂职岗位。"))
+        raise SelectionError(_("没有已采纳的岗位需求，不能汇总为挂职岗位。"))
     program = selection.program
     posts = []
     for (_unit_id, title), group in groups.items():
@@ -288,7 +288,7 @@ def demand_consolidate(
 
 def _demand_duties(request: DemandRequest) -> str:
     if request.wanted_background:
-        return _("%(duties)s(人选要求:%(background)s)") % {"duties": request.duties, "background": request.wanted_background}
+        return _("%(duties)s（人选要求：%(background)s）") % {"duties": request.duties, "background": request.wanted_background}
     return request.duties
 
 
@@ -307,7 +307,7 @@ def selection_announce(
     if apply_until < apply_from:
         raise SelectionError(_("报名截止日期不能早于报名开始日期。"))
     if not HostPost.objects.filter(program=selection.program).exists():
-        raise SelectionError(_("项目“%(program)s”还没有挂职岗位,不能发布预告。") % {"program": selection.program})
+        raise SelectionError(_("项目“%(program)s”还没有挂职岗位，不能发布预告。") % {"program": selection.program})
     if not (scope_text.strip() and standards.strip()):
         raise SelectionError(_("预告须写明选派范围和选派条件。"))
     fields = {
@@ -318,7 +318,7 @@ def selection_announce(
         fields["announcement_document"] = _upload_checked(announcement_document)
     return _stage_move(
         acting_user=acting_user, selection=selection, to_stage=Stage.ANNOUNCED, effective_date=announced_on,
-        document_number=announcement_number, note=_("名额 %(places)d 个,报名时间 %(start)s 至 %(end)s") % {
+        document_number=announcement_number, note=_("名额 %(places)d 个，报名时间 %(start)s 至 %(end)s") % {
             "places": selection_places(selection), "start": _day(apply_from), "end": _day(apply_until)}, **fields,
     )
 
@@ -392,17 +392,17 @@ def application_refusals(
         refusals.append(("cadre", SelectionNotFound(_("未找到该选派工作。"))))
     if selection.stage != Stage.ANNOUNCED:
         refusals.append(("selection", ApplicationRefused(
-            _("选派工作处于“%(stage)s”阶段,不接受报名。") % {"stage": Stage(selection.stage).label}
+            _("选派工作处于“%(stage)s”阶段，不接受报名。") % {"stage": Stage(selection.stage).label}
         )))
     elif not (selection.apply_from <= applied_on <= selection.apply_until):
         refusals.append(("applied_on", ApplicationRefused(
-            _("报名时间为 %(start)s 至 %(end)s,%(day)s 不在报名时间内。")
+            _("报名时间为 %(start)s 至 %(end)s，%(day)s 不在报名时间内。")
             % {"start": _day(selection.apply_from), "end": _day(selection.apply_until), "day": _day(applied_on)}
         )))
     policy = selection.program.policy
     if source not in allowed_sources(policy.selection_mode):
         refusals.append(("source", ApplicationRefused(
-            _("本项目的报名方式为“%(mode)s”,不接受“%(source)s”。")
+            _("本项目的报名方式为“%(mode)s”，不接受“%(source)s”。")
             % {"mode": Mode(policy.selection_mode).label, "source": source.label}
         )))
     if preferred_post is not None and preferred_post.program_id != selection.program_id:
@@ -485,7 +485,7 @@ def application_withdraw(*, acting_user, application: Application, reason: str =
     if scope.cadre_id != application.cadre_id:
         _ensure_manager(acting_user, selection)
     if selection.stage == Stage.CONCLUDED:
-        raise SelectionError(_("选派工作已完成,不能撤回报名。"))
+        raise SelectionError(_("选派工作已完成，不能撤回报名。"))
     return _application_move(acting_user=acting_user, application=application, to_status=Status.WITHDRAWN, note=reason)
 
 
@@ -505,7 +505,7 @@ def unit_recommendation_record(
         _ensure_manager(acting_user, selection)
     if selection.stage != Stage.ANNOUNCED:
         raise SelectionError(
-            _("选派工作处于“%(stage)s”阶段,不能再录入单位推荐。") % {"stage": Stage(selection.stage).label}
+            _("选派工作处于“%(stage)s”阶段，不能再录入单位推荐。") % {"stage": Stage(selection.stage).label}
         )
     if not (report_text.strip() or report_file):
         raise SelectionError(_("请填写推荐报告或上传推荐报告文件。"))
@@ -528,7 +528,7 @@ def unit_recommendation_record(
             )
         _application_move(
             acting_user=acting_user, application=application, to_status=target,
-            note=_("%(date)s 党委(党组)会议") % {"date": _day(meeting_on)}, recommendation=recommendation,
+            note=_("%(date)s 党委（党组）会议") % {"date": _day(meeting_on)}, recommendation=recommendation,
         )
     audit_record(
         actor=acting_user, action="unit_recommendation_record", target=recommendation,
@@ -569,7 +569,7 @@ def selection_shortlist(
     selection = _managed_selection(acting_user, selection)
     if selection.stage == Stage.ANNOUNCED and today <= selection.apply_until:
         raise ShortlistRefused(
-            _("报名截止日期为 %(date)s,报名结束后才能确定初步人选。") % {"date": _day(selection.apply_until)}
+            _("报名截止日期为 %(date)s，报名结束后才能确定初步人选。") % {"date": _day(selection.apply_until)}
         )
     if Stage.SHORTLISTED not in Selection.TRANSITIONS[Stage(selection.stage)]:
         raise InvalidStageTransition(
@@ -599,18 +599,18 @@ def selection_shortlist(
             raise SelectionNotFound(_("未找到该报名人选。"))
         if application.status not in qualifying:
             if application.status == Status.APPLIED:
-                problems.append(_("干部“%(cadre)s”尚未经派出单位推荐,不能列为初步人选。") % {"cadre": application.cadre.name})
+                problems.append(_("干部“%(cadre)s”尚未经派出单位推荐，不能列为初步人选。") % {"cadre": application.cadre.name})
             else:
                 problems.append(
-                    _("干部“%(cadre)s”的报名状态为“%(status)s”,不能列为初步人选。")
+                    _("干部“%(cadre)s”的报名状态为“%(status)s”，不能列为初步人选。")
                     % {"cadre": application.cadre.name, "status": application.get_status_display()}
                 )
             continue
         failures = failures_of[pk]
         if failures and not overrides.get(pk):
             problems.append(
-                _("干部“%(cadre)s”不符合资格条件:%(reasons)s。确需列为初步人选的,须逐人填写理由。")
-                % {"cadre": application.cadre.name, "reasons": ";".join(f.message for f in failures)}
+                _("干部“%(cadre)s”不符合资格条件：%(reasons)s。确需列为初步人选的，须逐人填写理由。")
+                % {"cadre": application.cadre.name, "reasons": "；".join(f.message for f in failures)}
             )
     if problems:
         raise ShortlistRefused("".join(problems))
@@ -627,7 +627,7 @@ def selection_shortlist(
         missing_post = [by_pk[pk].cadre.name for pk in chosen_ids if by_pk[pk].preferred_post_id is None]
         if missing_post:
             raise ShortlistRefused(
-                _("差额比例按岗位计算,初步人选须填报志愿岗位:%(names)s。") % {"names": "、".join(missing_post)}
+                _("差额比例按岗位计算，初步人选须填报志愿岗位：%(names)s。") % {"names": "、".join(missing_post)}
             )
         groups = [
             (post, post.places, [pk for pk in chosen_ids if by_pk[pk].preferred_post_id == post.pk],
@@ -643,11 +643,11 @@ def selection_shortlist(
         values = {"places": places, "ratio": policy.shortlist_ratio, "required": required, "have": len(have),
                   "missing": required - len(have), "post": post}
         if post is not None:
-            message = _("岗位“%(post)s”有 %(places)d 个名额,按 1:%(ratio)d 至少需要 %(required)d 名初步人选,"
-                        "现有 %(have)d 名,还差 %(missing)d 名。") % values
+            message = _("岗位“%(post)s”有 %(places)d 个名额，按 1:%(ratio)d 至少需要 %(required)d 名初步人选，"
+                        "现有 %(have)d 名，还差 %(missing)d 名。") % values
         else:
-            message = _("本项目有 %(places)d 个名额,按 1:%(ratio)d 至少需要 %(required)d 名初步人选,"
-                        "现有 %(have)d 名,还差 %(missing)d 名。") % values
+            message = _("本项目有 %(places)d 个名额，按 1:%(ratio)d 至少需要 %(required)d 名初步人选，"
+                        "现有 %(have)d 名，还差 %(missing)d 名。") % values
         if len(pool) >= required:
             short_without_choice.append(message)
         else:
@@ -678,9 +678,9 @@ def selection_shortlist(
         if application.pk not in chosen_ids and application.status in (Status.APPLIED, Status.RECOMMENDED):
             _application_move(
                 acting_user=acting_user, application=application, to_status=Status.NOT_SELECTED,
-                note=_("未列为初步人选(%(number)s)") % {"number": document_number},
+                note=_("未列为初步人选（%(number)s）") % {"number": document_number},
             )
-    note = _("差额比例不足,原因:%(reason)s") % {"reason": shortfall_reason} if shortfalls else ""
+    note = _("差额比例不足，原因：%(reason)s") % {"reason": shortfall_reason} if shortfalls else ""
     return _stage_move(
         acting_user=acting_user, selection=selection, to_stage=Stage.SHORTLISTED, effective_date=meeting_on,
         document_number=document_number, note=note, shortlist_meeting_on=meeting_on,
@@ -723,7 +723,7 @@ def selection_decide(
             raise SelectionNotFound(_("未找到该报名人选。"))
         if application.status != Status.SHORTLISTED:
             problems.append(
-                _("干部“%(cadre)s”不是初步人选(状态为“%(status)s”)。")
+                _("干部“%(cadre)s”不是初步人选（状态为“%(status)s”）。")
                 % {"cadre": application.cadre.name, "status": application.get_status_display()}
             )
             continue
@@ -735,7 +735,7 @@ def selection_decide(
         try:
             program_services.placement_check_direction(program=selection.program, cadre=application.cadre, host_post=post)
         except ApplicationError as exc:
-            problems.append(_("干部“%(cadre)s”:%(error)s") % {"cadre": application.cadre.name, "error": exc.message})
+            problems.append(_("干部“%(cadre)s”：%(error)s") % {"cadre": application.cadre.name, "error": exc.message})
         per_post[post.pk].append((application, post))
     if len({a.pk for a, _p in choices}) != len(choices):
         problems.append(_("同一人选只能确定一个岗位。"))
@@ -743,7 +743,7 @@ def selection_decide(
     if batch_size and len(choices) > batch_size:
         # 江东: cadres go in batches (每批3人); the next batch is another program.
         problems.append(
-            _("本项目每批选派 %(size)d 人,拟选派 %(count)d 人,超出 %(over)d 人。")
+            _("本项目每批选派 %(size)d 人，拟选派 %(count)d 人，超出 %(over)d 人。")
             % {"size": batch_size, "count": len(choices), "over": len(choices) - batch_size}
         )
     for pairs in per_post.values():
@@ -751,7 +751,7 @@ def selection_decide(
         free = post.places - post.placements.filter(status__in=Placement.OPEN_STATUSES).count()
         if len(pairs) > free:
             problems.append(
-                _("岗位“%(post)s”尚有 %(free)d 个名额,拟选派 %(count)d 人,超出 %(over)d 人。")
+                _("岗位“%(post)s”尚有 %(free)d 个名额，拟选派 %(count)d 人，超出 %(over)d 人。")
                 % {"post": post, "free": free, "count": len(pairs), "over": len(pairs) - free}
             )
     if problems:
@@ -768,7 +768,7 @@ def selection_decide(
         if application.status == Status.SHORTLISTED and application.pk not in chosen:
             _application_move(
                 acting_user=acting_user, application=application, to_status=Status.NOT_SELECTED,
-                note=_("常委会未确定为拟选派人选(%(number)s)") % {"number": document_number},
+                note=_("常委会未确定为拟选派人选（%(number)s）") % {"number": document_number},
             )
     return _stage_move(
         acting_user=acting_user, selection=selection, to_stage=Stage.DECIDED, effective_date=meeting_on,
@@ -802,7 +802,7 @@ def selection_notice_start(
     end = end or shortest
     if end < shortest:
         raise SelectionError(
-            _("公示期不少于 %(days)d 个工作日:自 %(start)s 起应至少到 %(end)s。")
+            _("公示期不少于 %(days)d 个工作日：自 %(start)s 起应至少到 %(end)s。")
             % {"days": selection.program.policy.notice_working_days, "start": _day(start), "end": _day(shortest)}
         )
     return _stage_move(
@@ -825,7 +825,7 @@ def objection_record(
     application = _application_locked(acting_user, application)
     if selection.stage != Stage.NOTICE:
         raise SelectionError(
-            _("选派工作处于“%(stage)s”阶段,不在公示期内。") % {"stage": Stage(selection.stage).label}
+            _("选派工作处于“%(stage)s”阶段，不在公示期内。") % {"stage": Stage(selection.stage).label}
         )
     if application.status != Status.CHOSEN:
         raise SelectionError(
@@ -862,7 +862,7 @@ def objection_resolve(*, acting_user, objection: Objection, upheld: bool | None,
         raise SelectionError(_("该异议已处理。"))
     if selection.stage != Stage.NOTICE:
         raise SelectionError(
-            _("选派工作处于“%(stage)s”阶段,不能再处理公示异议。") % {"stage": Stage(selection.stage).label}
+            _("选派工作处于“%(stage)s”阶段，不能再处理公示异议。") % {"stage": Stage(selection.stage).label}
         )
     if upheld is None:
         raise SelectionError(_("请选择异议是否成立。"))
@@ -902,12 +902,12 @@ def selection_conclude(*, acting_user, selection: Selection, today: dt.date | No
         )
     if today <= selection.notice_end:
         raise NoticeNotFinished(
-            _("公示期到 %(end)s 结束,尚未期满,不能完成选派。") % {"end": _day(selection.notice_end)}
+            _("公示期到 %(end)s 结束，尚未期满，不能完成选派。") % {"end": _day(selection.notice_end)}
         )
     open_objections = Objection.objects.filter(selection=selection, resolved_at__isnull=True).count()
     if open_objections:
         raise NoticeNotFinished(
-            _("尚有 %(count)d 条公示异议未处理完毕,不能完成选派。") % {"count": open_objections}
+            _("尚有 %(count)d 条公示异议未处理完毕，不能完成选派。") % {"count": open_objections}
         )
     chosen = list(
         Application.objects.select_for_update(of=("self",))
@@ -925,7 +925,7 @@ def selection_conclude(*, acting_user, selection: Selection, today: dt.date | No
         except ApplicationError as exc:
             # Raising rolls back every placement already written in this step.
             raise SelectionError(
-                _("干部“%(cadre)s”不能拟任“%(post)s”:%(error)s 选派未完成,未生成任何挂职安排。")
+                _("干部“%(cadre)s”不能拟任“%(post)s”：%(error)s 选派未完成，未生成任何挂职安排。")
                 % {"cadre": application.cadre.name, "post": application.chosen_post, "error": exc.message}
             ) from exc
         _application_move(
@@ -936,7 +936,7 @@ def selection_conclude(*, acting_user, selection: Selection, today: dt.date | No
     _stage_move(
         acting_user=acting_user, selection=selection, to_stage=Stage.CONCLUDED, effective_date=today,
         document_number=selection.decision_document_number,
-        note=_("公示无异议,生成 %(count)d 个拟任挂职安排") % {"count": len(placements)}, concluded_on=today,
+        note=_("公示无异议，生成 %(count)d 个拟任挂职安排") % {"count": len(placements)}, concluded_on=today,
     )
     return placements
 
@@ -984,7 +984,7 @@ def applications_import(
         )
         if refusals:
             raise ApplicationRefused(
-                _("干部“%(cadre)s”:%(reason)s") % {"cadre": cadre.name, "reason": refusals[0][1].message}
+                _("干部“%(cadre)s”：%(reason)s") % {"cadre": cadre.name, "reason": refusals[0][1].message}
             )
         application.selection, application.cadre, application.applied_on = selection, cadre, applied_on
         application.status = Status.APPLIED
@@ -995,12 +995,12 @@ def applications_import(
             Application.objects.bulk_create(applications)
     except IntegrityError:
         raise ApplicationRefused(
-            _("文件中有干部已报名本次选派(可能有人同时登记了报名),没有写入任何数据,请重新导入。")
+            _("文件中有干部已报名本次选派（可能有人同时登记了报名），没有写入任何数据，请重新导入。")
         ) from None
     ApplicationStatusChange.objects.bulk_create(
         ApplicationStatusChange(
             application=application, from_status="", to_status=application.status,
-            note=_("批量导入:%(source)s") % {"source": Application.Source(application.source).label}, actor=acting_user,
+            note=_("批量导入：%(source)s") % {"source": Application.Source(application.source).label}, actor=acting_user,
         )
         for application in applications
     )

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exceptions import ApplicationError
+from core.exceptions import AccessDenied, ApplicationError
 from programs.models import Cadre, HostPost
 from programs.roles import user_scope
 
@@ -27,7 +27,7 @@ Stage = Selection.Stage
 def _portal_roles(user):
     scope = user_scope(user)
     if not (scope.cadre_id or scope.sending_unit_ids):
-        raise PermissionDenied(_("选派报名只对挂职干部和派出单位开放。"))
+        raise AccessDenied(_("选派报名只对挂职干部和派出单位开放。"))
     return scope
 
 
@@ -124,7 +124,7 @@ def selection_apply(request, pk):
     """The signed-in cadre applies in person (R7 step 2)."""
     scope = _portal_roles(request.user)
     if not scope.cadre_id:
-        raise PermissionDenied(_("只有干部本人可以在网上报名。"))
+        raise AccessDenied(_("只有干部本人可以在网上报名。"))
     selection = _selection_for(request.user, pk)
     form = ApplyForm(request.POST, request.FILES, selection=selection)
     if not form.is_valid():
@@ -136,7 +136,7 @@ def selection_apply(request, pk):
         )
     except ApplicationError as exc:
         return _refused(request, selection, exc, apply_form=form)
-    messages.success(request, _("报名已提交,请等待派出单位推荐和组织部审核。"))
+    messages.success(request, _("报名已提交，请等待派出单位推荐和组织部审核。"))
     return redirect("selection:detail", pk=selection.pk)
 
 
@@ -149,7 +149,7 @@ def application_withdraw(request, pk):
         selectors.applications_visible_to(request.user).select_related("selection"), pk=pk
     )
     if application.cadre_id != scope.cadre_id:
-        raise PermissionDenied(_("只能撤回本人的报名。"))
+        raise AccessDenied(_("只能撤回本人的报名。"))
     try:
         services.application_withdraw(
             acting_user=request.user, application=application, reason=request.POST.get("reason", "")[:200]
@@ -165,7 +165,7 @@ def application_withdraw(request, pk):
 
 def _sending_unit_of(scope, cadre) -> int:
     if cadre.sending_unit_id not in scope.sending_unit_ids:
-        raise PermissionDenied(_("只能推荐本单位的干部。"))
+        raise AccessDenied(_("只能推荐本单位的干部。"))
     return cadre.sending_unit_id
 
 
@@ -175,7 +175,7 @@ def selection_nominate(request, pk):
     """The sending unit puts one of its cadres forward (R7 step 2, unit recommendation)."""
     scope = _portal_roles(request.user)
     if not scope.sending_unit_ids:
-        raise PermissionDenied(_("只有派出单位可以推荐人选。"))
+        raise AccessDenied(_("只有派出单位可以推荐人选。"))
     selection = _selection_for(request.user, pk)
     form = NominateForm(request.POST, selection=selection, unit_ids=scope.sending_unit_ids)
     if not form.is_valid():
@@ -199,7 +199,7 @@ def selection_recommend(request, pk):
     """The sending unit records its leadership meeting's recommendation (R7 step 3)."""
     scope = _portal_roles(request.user)
     if not scope.sending_unit_ids:
-        raise PermissionDenied(_("只有派出单位可以录入推荐意见。"))
+        raise AccessDenied(_("只有派出单位可以录入推荐意见。"))
     selection = _selection_for(request.user, pk)
     waiting = (
         selectors.applications_visible_to(request.user)
@@ -212,7 +212,7 @@ def selection_recommend(request, pk):
     chosen = list(form.cleaned_data["recommended"]) + list(form.cleaned_data["not_recommended"])
     units = {application.cadre.sending_unit_id for application in chosen}
     if len(units) != 1:
-        form.add_error(None, _("一次只能录入一个派出单位的推荐意见,请至少选择一人。"))
+        form.add_error(None, _("一次只能录入一个派出单位的推荐意见，请至少选择一人。"))
         return render(request, "selection/detail.html", _detail_context(request, selection, recommend_form=form), status=400)
     try:
         services.unit_recommendation_record(
@@ -233,7 +233,7 @@ def selection_recommend(request, pk):
 def _host_roles(user):
     scope = user_scope(user)
     if not scope.host_unit_ids:
-        raise PermissionDenied(_("岗位需求调研只对挂职单位开放。"))
+        raise AccessDenied(_("岗位需求调研只对挂职单位开放。"))
     return scope
 
 
@@ -273,7 +273,7 @@ def survey_detail(request, pk):
                     raise
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("岗位需求已提交,由组织部汇总。"))
+                messages.success(request, _("岗位需求已提交，由组织部汇总。"))
                 return redirect("selection:survey", pk=selection.pk)
     requests = (
         selectors.demand_requests_visible_to(request.user)

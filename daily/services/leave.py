@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.display import days_text
 from core.notifications import notifications_close_topic, notify
 from programs.calendar import _is_working, _overrides, years_without_schedule
 from programs.models import OrgDepartment, Placement, PolicyFields, RoleAssignment
@@ -107,18 +108,13 @@ def days_provisional_note(leave: LeaveRequest) -> str:
     return _("天数暂按法定节假日计算，待国务院公布节假日安排后核定。") if leave.days_provisional else ""
 
 
-def days_text(value: Decimal) -> str:
-    """3.0 → "3", 3.5 → "3.5": how a number of days is written in messages."""
-    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
-
-
 def _period_check(period: LeavePeriod) -> None:
     if period.end < period.start:
         raise LeaveError(
             _("结束日期 %(end)s 早于开始日期 %(start)s。") % {"end": period.end.isoformat(), "start": period.start.isoformat()}
         )
     if period.end == period.start and period.start_afternoon and period.end_noon:
-        raise LeaveError(_("同一天不能既从下午开始又在中午结束:半天假请只选其中一项。"))
+        raise LeaveError(_("同一天不能既从下午开始又在中午结束：半天假请只选其中一项。"))
     if (period.end - period.start).days + 1 > MAX_LEAVE_CALENDAR_DAYS:
         raise LeaveError(_("一次请假不能超过 %(days)s 天。") % {"days": MAX_LEAVE_CALENDAR_DAYS})
 
@@ -318,7 +314,7 @@ def _ensure_department_staff(user, leave: LeaveRequest) -> None:
     """D1: the department the request was routed to (the cadre's managing department) decides."""
     _ensure_not_requester(user, leave)
     if leave.department_id is None:
-        raise LeaveError(_("该请假在挂职单位审批权限内,不需要组织部审批或备案。"))
+        raise LeaveError(_("该请假在挂职单位审批权限内，不需要组织部审批或备案。"))
     scope = user_scope(user)
     if scope.is_superuser or scope.department_id == leave.department_id:
         return
@@ -358,13 +354,13 @@ def _summary(leave: LeaveRequest) -> dict:
 
 def _tell_requester(leave: LeaveRequest, outcome: str, opinion: str) -> None:
     """The requester learns the outcome only at the final step (R11)."""
-    body = _("您 %(start)s 至 %(end)s 的%(kind)s(%(days)s 天)%(outcome)s。") % {**_summary(leave), "outcome": outcome}
+    body = _("您 %(start)s 至 %(end)s 的%(kind)s（%(days)s 天）%(outcome)s。") % {**_summary(leave), "outcome": outcome}
     body += days_provisional_note(leave)
     if opinion:
-        body = _("%(body)s 意见:%(opinion)s") % {"body": body, "opinion": opinion}
+        body = _("%(body)s 意见：%(opinion)s") % {"body": body, "opinion": opinion}
     notify(
         recipients=[leave.requested_by, leave.placement.cadre.user],
-        title=_("请假审批结果:%(outcome)s") % {"outcome": outcome}, body=body, url=_portal_url(leave),
+        title=_("请假审批结果：%(outcome)s") % {"outcome": outcome}, body=body, url=_portal_url(leave),
     )
 
 
@@ -386,13 +382,13 @@ def _late_note(leave: LeaveRequest, body: str) -> str:
 
 def _ask_host(leave: LeaveRequest, route: LeaveRoute) -> None:
     summary = {**_summary(leave), "notes": _notes(leave)}
-    body = _("%(cadre)s 申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary
+    body = _("%(cadre)s 申请%(kind)s，%(start)s 至 %(end)s，共 %(days)s 天。") % summary
     if route.joined:
         body = _("%(body)s%(chain)s") % {"body": body, "chain": leave_chain_text(route)}
     body = _late_note(leave, body)
     notify(
         recipients=host_approvers(leave.placement).exclude(pk=leave.requested_by_id),
-        title=_("请审批:%(cadre)s 请假 %(days)s 天%(notes)s") % summary,
+        title=_("请审批：%(cadre)s 请假 %(days)s 天%(notes)s") % summary,
         body=body + days_provisional_note(leave), url=_portal_url(leave), topic=leave_topic(leave),
     )
 
@@ -400,10 +396,10 @@ def _ask_host(leave: LeaveRequest, route: LeaveRoute) -> None:
 def _ask_department(leave: LeaveRequest, *, filing: bool) -> None:
     summary = {**_summary(leave), "notes": _notes(leave)}
     if filing:
-        title = _("请备案:%(cadre)s 请假 %(days)s 天(挂职单位已批准)%(notes)s") % summary
+        title = _("请备案：%(cadre)s 请假 %(days)s 天（挂职单位已批准）%(notes)s") % summary
     else:
-        title = _("请审批:%(cadre)s 请假 %(days)s 天(挂职单位已签署意见)%(notes)s") % summary
-    body = _("%(cadre)s(挂职单位:%(unit)s)申请%(kind)s,%(start)s 至 %(end)s,共 %(days)s 天。") % summary
+        title = _("请审批：%(cadre)s 请假 %(days)s 天（挂职单位已签署意见）%(notes)s") % summary
+    body = _("%(cadre)s（挂职单位：%(unit)s）申请%(kind)s，%(start)s 至 %(end)s，共 %(days)s 天。") % summary
     if leave.combined_days is not None:
         body = _("%(body)s%(joined)s。") % {"body": body, "joined": leave_joined_text(leave)}
     body = _late_note(leave, body)
@@ -451,7 +447,7 @@ def _move(*, acting_user, leave: LeaveRequest, to_status: str, action: str, opin
 def _expect(leave: LeaveRequest, status: str, doing: str) -> None:
     if leave.status != status:
         raise LeaveError(
-            _("该请假申请当前状态为“%(current)s”,不能%(doing)s。") % {"current": leave.get_status_display(), "doing": doing}
+            _("该请假申请当前状态为“%(current)s”，不能%(doing)s。") % {"current": leave.get_status_display(), "doing": doing}
         )
 
 
@@ -468,7 +464,7 @@ def _request_check(
         raise DailyAccessDenied(_("只能为本人的挂职安排请假。"))
     if placement.status != Placement.Status.ACTIVE:
         raise LeaveError(
-            _("挂职安排当前状态为“%(status)s”,只有在岗期间可以请假。") % {"status": placement.get_status_display()}
+            _("挂职安排当前状态为“%(status)s”，只有在岗期间可以请假。") % {"status": placement.get_status_display()}
         )
     if kind not in LeaveRequest.Kind.values:
         raise LeaveError(_("未知的假别“%(kind)s”。") % {"kind": kind})
@@ -480,7 +476,7 @@ def _request_check(
     # 补假 may reach back to the placement's first day, like any request.
     if start_date < placement.actual_start or end_date > placement_end:
         raise LeaveError(
-            _("请假日期须在挂职期内(%(start)s 至 %(end)s)。")
+            _("请假日期须在挂职期内（%(start)s 至 %(end)s）。")
             % {"start": placement.actual_start.isoformat(), "end": placement_end.isoformat()}
         )
     if start_date < today and not late_reason:
@@ -495,14 +491,14 @@ def _request_check(
         other_period = _taken_period(other)
         if period.overlaps(other_period):
             raise LeaveError(
-                _("与已有的请假(%(start)s 至 %(end)s,%(status)s)时间重叠。")
+                _("与已有的请假（%(start)s 至 %(end)s，%(status)s）时间重叠。")
                 % {"start": _slot_label(other_period.start, other_period.start_afternoon, end=False),
                    "end": _slot_label(other_period.end, other_period.end_noon, end=True),
                    "status": other.get_status_display()}
             )
     route = leave_route(placement, period)
     if route.days <= 0:
-        raise LeaveError(_("所选日期均为休息日或节假日,无需请假。"))
+        raise LeaveError(_("所选日期均为休息日或节假日，无需请假。"))
     return placement, period, route
 
 
@@ -616,7 +612,7 @@ def leave_department_decide(*, acting_user, leave: LeaveRequest, approve: bool, 
     notify(
         recipients=host_approvers(leave.placement),
         title=_("%(cadre)s 的请假%(outcome)s") % {**_summary(leave), "outcome": outcome},
-        body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave) + days_provisional_note(leave), url=_portal_url(leave),
+        body=_("%(start)s 至 %(end)s，共 %(days)s 天。") % _summary(leave) + days_provisional_note(leave), url=_portal_url(leave),
     )
     return leave
 
@@ -629,7 +625,7 @@ def leave_filing_acknowledge(*, acting_user, leave: LeaveRequest, opinion: str =
     if not leave.awaits_filing_acknowledgement:
         if leave.is_filing and leave.filing_acknowledged_at:
             raise LeaveError(_("该请假已于 %(when)s 备案。") % {"when": f"{timezone.localtime(leave.filing_acknowledged_at):%Y-%m-%d %H:%M}"})
-        raise LeaveError(_("该请假不需要组织部备案,或挂职单位尚未批准。"))
+        raise LeaveError(_("该请假不需要组织部备案，或挂职单位尚未批准。"))
     leave.filing_acknowledged_at = timezone.now()
     leave.save(update_fields=["filing_acknowledged_at"])
     LeaveStep.objects.create(
@@ -648,9 +644,9 @@ def leave_cancel(*, acting_user, leave: LeaveRequest, reason: str = "", today: d
     _ensure_requester(acting_user, leave)
     today = today or timezone.localdate()
     if leave.status == S.APPROVED and leave.start_date <= today:
-        raise LeaveError(_("请假已于 %(start)s 开始,不能撤销,请在返岗后销假。") % {"start": leave.start_date.isoformat()})
+        raise LeaveError(_("请假已于 %(start)s 开始，不能撤销，请在返岗后销假。") % {"start": leave.start_date.isoformat()})
     if S.CANCELLED not in LeaveRequest.TRANSITIONS[S(leave.status)]:
-        raise LeaveError(_("该请假申请当前状态为“%(current)s”,不能撤销。") % {"current": leave.get_status_display()})
+        raise LeaveError(_("该请假申请当前状态为“%(current)s”，不能撤销。") % {"current": leave.get_status_display()})
     was = leave.status
     notifications_close_topic(topic=leave_topic(leave))
     _move(acting_user=acting_user, leave=leave, to_status=S.CANCELLED, action=LeaveStep.Action.CANCEL, opinion=(reason or "").strip())
@@ -658,7 +654,7 @@ def leave_cancel(*, acting_user, leave: LeaveRequest, reason: str = "", today: d
         notify(
             recipients=host_approvers(leave.placement),
             title=_("%(cadre)s 已撤销请假") % _summary(leave),
-            body=_("%(start)s 至 %(end)s,共 %(days)s 天。") % _summary(leave) + days_provisional_note(leave), url=_portal_url(leave),
+            body=_("%(start)s 至 %(end)s，共 %(days)s 天。") % _summary(leave) + days_provisional_note(leave), url=_portal_url(leave),
         )
     return leave
 
@@ -682,7 +678,7 @@ def leave_return_report(
     _expect(leave, S.APPROVED, _("销假"))
     today = today or timezone.localdate()
     if actual_return_date > today:
-        raise LeaveError(_("返岗日期 %(day)s 晚于今天,请返岗后再销假。") % {"day": actual_return_date.isoformat()})
+        raise LeaveError(_("返岗日期 %(day)s 晚于今天，请返岗后再销假。") % {"day": actual_return_date.isoformat()})
     leave.actual_return_date = actual_return_date
     leave.actual_return_afternoon = actual_return_afternoon
     taken = returned_period(leave)
@@ -694,11 +690,11 @@ def leave_return_report(
         )
     leave.actual_days = leave_days_count(taken, counting=leave.placement.program.policy.leave_day_counting)
     _move(acting_user=acting_user, leave=leave, to_status=S.RETURNED, action=LeaveStep.Action.RETURN,
-          opinion=_("返岗日期 %(day)s,实际请假 %(days)s 天") % {"day": actual_return_date.isoformat(), "days": days_text(leave.actual_days)})
+          opinion=_("返岗日期 %(day)s，实际请假 %(days)s 天") % {"day": actual_return_date.isoformat(), "days": days_text(leave.actual_days)})
     notify(
         recipients=host_approvers(leave.placement),
         title=_("%(cadre)s 已销假") % _summary(leave),
-        body=_("返岗日期 %(day)s,实际请假 %(days)s 天。") % {"day": actual_return_date.isoformat(), "days": days_text(leave.actual_days)},
+        body=_("返岗日期 %(day)s，实际请假 %(days)s 天。") % {"day": actual_return_date.isoformat(), "days": days_text(leave.actual_days)},
         url=_portal_url(leave),
     )
     return leave

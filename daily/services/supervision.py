@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.display import days_text
 from core.notifications import notify
 from programs.calendar import working_days_between
 from programs.models import OrgDepartment, Placement, PolicyFields
@@ -155,12 +156,12 @@ def _violation_notify(violation: Violation, placement: Placement, acting_user) -
         recipients.extend(department_staff_users([department_id]).exclude(pk=getattr(acting_user, "pk", None)))
     summary = {
         "cadre": placement.cadre.name, "kind": violation.get_kind_display(), "unit": placement.host_post.host_unit.name,
-        "start": violation.start_date.isoformat(), "end": violation.end_date.isoformat(), "days": violation.days,
+        "start": violation.start_date.isoformat(), "end": violation.end_date.isoformat(), "days": days_text(violation.days),
     }
     notify(
         recipients=recipients,
-        title=_("违规记录:%(cadre)s %(kind)s") % summary,
-        body=_("%(cadre)s(挂职单位:%(unit)s)%(start)s 至 %(end)s %(kind)s,计 %(days)s 个工作日。") % summary,
+        title=_("违规记录：%(cadre)s %(kind)s") % summary,
+        body=_("%(cadre)s（挂职单位：%(unit)s）%(start)s 至 %(end)s %(kind)s，计 %(days)s 个工作日。") % summary,
         url=reverse("admin:daily_violation_change", args=[violation.pk]),
     )
 
@@ -209,12 +210,12 @@ def violation_record(
         )
     today = _today(today)
     if end_date > today:
-        raise DailyError(_("结束日期 %(end)s 晚于今天,不能预先记录违规。") % {"end": end_date.isoformat()})
+        raise DailyError(_("结束日期 %(end)s 晚于今天，不能预先记录违规。") % {"end": end_date.isoformat()})
     if placement.actual_start is None:
-        raise DailyError(_("该干部尚未到岗,不能记录违规。"))
+        raise DailyError(_("该干部尚未到岗，不能记录违规。"))
     if start_date < placement.actual_start or end_date > placement_end(placement):
         raise DailyError(
-            _("违规日期须在挂职期内(%(start)s 至 %(end)s)。")
+            _("违规日期须在挂职期内（%(start)s 至 %(end)s）。")
             % {"start": placement.actual_start.isoformat(), "end": placement_end(placement).isoformat()}
         )
     return _violation_create(
@@ -266,7 +267,7 @@ def inspection_plan(
     _ensure_staff_over(acting_user, department)
     kind, inspectors = _inspection_fields(kind, date, inspectors)
     if date < _today(today):
-        raise DailyError(_("计划巡查日期 %(date)s 已过,请直接记录已进行的巡查。") % {"date": date.isoformat()})
+        raise DailyError(_("计划巡查日期 %(date)s 已过，请直接记录已进行的巡查。") % {"date": date.isoformat()})
     inspection = Inspection.objects.create(
         department=department, kind=kind, status=Inspection.Status.PLANNED, date=date, inspectors=inspectors,
         notes=_text(notes), created_by=acting_user,
@@ -285,7 +286,7 @@ def inspection_record(
     _ensure_staff_over(acting_user, department)
     kind, inspectors = _inspection_fields(kind, date, inspectors)
     if date > _today(today):
-        raise DailyError(_("巡查日期 %(date)s 晚于今天:尚未进行的巡查请作为计划登记。") % {"date": date.isoformat()})
+        raise DailyError(_("巡查日期 %(date)s 晚于今天：尚未进行的巡查请作为计划登记。") % {"date": date.isoformat()})
     inspection = Inspection.objects.create(
         department=department, kind=kind, status=Inspection.Status.DONE, date=date, inspectors=inspectors,
         notes=_text(notes), created_by=acting_user,
@@ -318,7 +319,7 @@ def inspection_complete(*, acting_user, inspection: Inspection, notes: str = "",
     _ensure_staff_over(acting_user, inspection.department)
     _transition_check(Inspection, inspection.status, Inspection.Status.DONE, _("巡查"))
     if inspection.date > _today(today):
-        raise DailyError(_("巡查日期 %(date)s 还未到,不能登记为已完成。") % {"date": inspection.date.isoformat()})
+        raise DailyError(_("巡查日期 %(date)s 还未到，不能登记为已完成。") % {"date": inspection.date.isoformat()})
     return _inspection_move(acting_user=acting_user, inspection=inspection, to_status=Inspection.Status.DONE,
                             note=_text(notes))
 
@@ -333,7 +334,7 @@ def inspection_cancel(*, acting_user, inspection: Inspection, reason: str) -> In
     if not reason:
         raise DailyError(_("请填写取消巡查的原因。"))
     return _inspection_move(acting_user=acting_user, inspection=inspection, to_status=Inspection.Status.CANCELLED,
-                            note=_("取消原因:%(reason)s") % {"reason": reason})
+                            note=_("取消原因：%(reason)s") % {"reason": reason})
 
 
 INSPECTION_EDITABLE = {"inspectors", "notes", "date", "kind"}
@@ -346,13 +347,13 @@ def inspection_update(*, acting_user, inspection: Inspection, today: dt.date | N
     _ensure_staff_over(acting_user, inspection.department)
     unknown = set(changes) - INSPECTION_EDITABLE
     if unknown:
-        raise DailyError(_("不能修改巡查的这些项目:%(fields)s。") % {"fields": "、".join(sorted(unknown))})
+        raise DailyError(_("不能修改巡查的这些项目：%(fields)s。") % {"fields": "、".join(sorted(unknown))})
     if inspection.status == Inspection.Status.CANCELLED:
-        raise DailyError(_("巡查已取消,不能修改。"))
+        raise DailyError(_("巡查已取消，不能修改。"))
     if ({"date", "kind"} & set(changes)) and inspection.status != Inspection.Status.PLANNED:
         moved = any(getattr(inspection, name) != changes[name] for name in ({"date", "kind"} & set(changes)))
         if moved:
-            raise DailyError(_("巡查已完成,日期和类别不能再修改。"))
+            raise DailyError(_("巡查已完成，日期和类别不能再修改。"))
     diff = {}
     for name, value in changes.items():
         if name in ("inspectors", "notes"):
@@ -387,12 +388,12 @@ def inspection_check_record(
     placement = _placement_locked(placement)
     _ensure_staff_manages(acting_user, placement)
     if inspection.status == Inspection.Status.CANCELLED:
-        raise DailyError(_("巡查已取消,不能记录查岗结果。"))
+        raise DailyError(_("巡查已取消，不能记录查岗结果。"))
     if inspection.date > _today(today):
-        raise DailyError(_("巡查日期 %(date)s 还未到,不能记录查岗结果。") % {"date": inspection.date.isoformat()})
+        raise DailyError(_("巡查日期 %(date)s 还未到，不能记录查岗结果。") % {"date": inspection.date.isoformat()})
     if not placement_on_post(placement, inspection.date):
         raise DailyError(
-            _("%(date)s %(cadre)s 不在挂职期内(未到岗或已结束),不能查岗。")
+            _("%(date)s %(cadre)s 不在挂职期内（未到岗或已结束），不能查岗。")
             % {"date": inspection.date.isoformat(), "cadre": placement.cadre.name}
         )
     R = InspectionCheck.Result
@@ -404,13 +405,13 @@ def inspection_check_record(
     else:
         if result == R.ON_LEAVE:
             raise DailyError(
-                _("%(cadre)s %(date)s 没有已批准的请假,不能记为“请假中”;请选择在岗或不在岗。")
+                _("%(cadre)s %(date)s 没有已批准的请假，不能记为“请假中”；请选择在岗或不在岗。")
                 % {"cadre": placement.cadre.name, "date": inspection.date.isoformat()}
             )
         if result not in (R.ON_POST, R.ABSENT):
-            raise DailyError(_("请选择查岗结果(在岗或不在岗)。"))
+            raise DailyError(_("请选择查岗结果（在岗或不在岗）。"))
         if result == R.ABSENT and not absence_reason:
-            raise DailyError(_("不在岗的,请填写不在岗原因。"))
+            raise DailyError(_("不在岗的，请填写不在岗原因。"))
         if result == R.ON_POST:
             absence_reason = ""
             if unauthorised:
@@ -420,7 +421,7 @@ def inspection_check_record(
     if not created:
         if Violation.objects.filter(inspection_check=check).exists():
             raise DailyError(
-                _("%(cadre)s 的查岗结果已据此记为违规,不能再修改。") % {"cadre": placement.cadre.name}
+                _("%(cadre)s 的查岗结果已据此记为违规，不能再修改。") % {"cadre": placement.cadre.name}
             )
     else:
         check = InspectionCheck(inspection=inspection, placement=placement)
@@ -433,7 +434,7 @@ def inspection_check_record(
               "unauthorised": bool(unauthorised), "before": before},
     )
     if result == R.ABSENT and unauthorised:
-        description = _("%(kind)s(%(inspectors)s)发现不在岗:%(reason)s") % {
+        description = _("%(kind)s（%(inspectors)s）发现不在岗：%(reason)s") % {
             "kind": inspection.get_kind_display(), "inspectors": inspection.inspectors, "reason": absence_reason,
         }
         if notes:
@@ -454,7 +455,7 @@ def inspection_check_delete(*, acting_user, check: InspectionCheck) -> None:
     _ensure_staff_over(acting_user, check.inspection.department)
     _ensure_staff_manages(acting_user, check.placement)
     if Violation.objects.filter(inspection_check=check).exists():
-        raise DailyError(_("%(cadre)s 的查岗结果已据此记为违规,不能删除。") % {"cadre": check.placement.cadre.name})
+        raise DailyError(_("%(cadre)s 的查岗结果已据此记为违规，不能删除。") % {"cadre": check.placement.cadre.name})
     audit_record(actor=acting_user, action="inspection_check_delete", target=check,
                  data={"inspection": check.inspection_id, "result": check.result})
     check.delete()
@@ -552,7 +553,7 @@ def attendance_month_fill(*, acting_user=None, placement: Placement, month: dt.d
     _attendance_checks(placement, month)
     row = AttendanceMonth.objects.select_for_update().filter(placement=placement, month=month).first()
     if row is not None and row.confirmed_at is not None:
-        raise DailyError(_("%(cadre)s %(month)s 的考勤已确认,不能重新计算。")
+        raise DailyError(_("%(cadre)s %(month)s 的考勤已确认，不能重新计算。")
                          % {"cadre": placement.cadre.name, "month": f"{month:%Y-%m}"})
     figures = attendance_month_figures(placement=placement, month=month)
     row = row or AttendanceMonth(placement=placement, month=month)
@@ -579,12 +580,12 @@ def attendance_month_confirm(
     today = _today(today)
     if today < month_last(month):
         raise DailyError(
-            _("%(month)s 尚未结束,须从 %(last)s 起确认。") % {"month": f"{month:%Y-%m}", "last": month_last(month).isoformat()}
+            _("%(month)s 尚未结束，须从 %(last)s 起确认。") % {"month": f"{month:%Y-%m}", "last": month_last(month).isoformat()}
         )
     row = AttendanceMonth.objects.select_for_update().filter(placement=placement, month=month).first()
     if row is not None and row.confirmed_at is not None:
         raise DailyError(
-            _("%(cadre)s %(month)s 的考勤已于 %(when)s 确认,不能重复确认。")
+            _("%(cadre)s %(month)s 的考勤已于 %(when)s 确认，不能重复确认。")
             % {"cadre": placement.cadre.name, "month": f"{month:%Y-%m}",
                "when": f"{timezone.localtime(row.confirmed_at):%Y-%m-%d %H:%M}"}
         )
@@ -651,7 +652,7 @@ def contact_record(
 def contact_update(*, acting_user, contact: Contact, today: dt.date | None = None, **changes) -> Contact:
     unknown = set(changes) - CONTACT_FIELDS
     if unknown:
-        raise DailyError(_("不能修改联系记录的这些项目:%(fields)s。") % {"fields": "、".join(sorted(unknown))})
+        raise DailyError(_("不能修改联系记录的这些项目：%(fields)s。") % {"fields": "、".join(sorted(unknown))})
     contact = Contact.objects.select_for_update(of=("self",)).get(pk=contact.pk)
     _ensure_staff_manages(acting_user, contact.placement)
     before = {name: str(getattr(contact, name)) for name in changes}
@@ -699,11 +700,11 @@ def problem_update(*, acting_user, problem: Problem, **changes) -> Problem:
     """Correct an open problem's category or wording; a solved one is closed."""
     unknown = set(changes) - {"category", "description", "raised_on"}
     if unknown:
-        raise DailyError(_("不能修改问题的这些项目:%(fields)s。") % {"fields": "、".join(sorted(unknown))})
+        raise DailyError(_("不能修改问题的这些项目：%(fields)s。") % {"fields": "、".join(sorted(unknown))})
     problem = Problem.objects.select_for_update(of=("self",)).get(pk=problem.pk)
     _ensure_staff_manages(acting_user, problem.placement)
     if problem.status != Problem.Status.OPEN:
-        raise DailyError(_("问题已解决,不能再修改。"))
+        raise DailyError(_("问题已解决，不能再修改。"))
     before = {name: str(getattr(problem, name)) for name in changes}
     for name, value in changes.items():
         setattr(problem, name, _text(value) if name == "description" else value)

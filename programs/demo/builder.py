@@ -485,7 +485,7 @@ class DemoPlan:
             "hangzhou_2006", "百名中青年干部到重点工程挂职锻炼", SecondmentType.LATERAL, "杭州市委组织部",
             "hangzhou", "hzstaff", hangzhou2006.REFERENCE_DATE, hangzhou2006.PLANNED_START, hangzhou2006.PLANNED_END,
             description="2006年选派150名中青年干部到道路建设、环境整治、征地拆迁、新农村建设项目等市重点工程挂职锻炼"
-            "(构成与杭州市通报一致,见R25)。",
+            "(构成与杭州市通报一致)。",
             posts=[PostPlan(project, title, places, f"{aim}工程:参与工程推进、协调和督查。")
                    for project, aim in HZ_PROJECTS_2006 for title, places in hangzhou2006.POSTS],
         ))

@@ -80,7 +80,7 @@ class CadreResource(ServiceResource):
     degree = column("degree", "学位")
     sending_unit = column(
         "sending_unit", "派出单位",
-        CachedLookupWidget(index=_managed_units_index, not_found=_("找不到单位“%(value)s”,或您无权管理该单位的干部。")),
+        CachedLookupWidget(index=_managed_units_index, not_found=_("找不到单位“%(value)s”，或您无权管理该单位的干部。")),
     )
     current_post = column("current_post", "现任职务")
     rank = column("rank", "职级", ChoiceWidget(C.Rank.choices))
@@ -136,7 +136,7 @@ class CadreResource(ServiceResource):
 
     def row_errors(self, instance, *, is_new, skip):
         if id(instance) in self._forbidden:
-            return {"id_number": _("该身份证号已登记在其他组织部管理的干部名下,您无权修改,请联系其管理组织部。")}
+            return {"id_number": _("该身份证号已登记在其他组织部管理的干部名下，您无权修改，请联系其管理组织部。")}
         return services.cadre_import_row_errors(acting_user=self.acting_user, cadre=instance, is_new=is_new, skip=skip)
 
     def persist(self, *, creates, updates, file_name):
@@ -159,11 +159,11 @@ class UnitResource(ServiceResource):
     region = column("region", "地区")
     parent = column(
         "parent", "上级单位",
-        CachedLookupWidget(index=_managed_units_index, required=False, not_found=_("找不到单位“%(value)s”,或您无权管理。")),
+        CachedLookupWidget(index=_managed_units_index, required=False, not_found=_("找不到单位“%(value)s”，或您无权管理。")),
     )
     department = column(
         "department", "所属组织部",
-        CachedLookupWidget(index=_departments_index, not_found=_("找不到组织部“%(value)s”,或您无权管理。")),
+        CachedLookupWidget(index=_departments_index, not_found=_("找不到组织部“%(value)s”，或您无权管理。")),
     )
     is_external = column("is_external", "外地单位", YesNoWidget())
     is_comprehensive_department = column("is_comprehensive_department", "市直综合部门", YesNoWidget())

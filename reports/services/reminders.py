@@ -71,9 +71,9 @@ def _tell(report: Report, kind: str) -> int:
     url = report_portal_url(report)
     topic = report_topic(report)
     title, body = {
-        Kind.WEEK_BEFORE: (_("%(label)s将于7天后截止"), _("%(label)s的截止日期为%(due)s,请按时提交。")),
-        Kind.DAY_BEFORE: (_("%(label)s明天截止"), _("%(label)s的截止日期为%(due)s(明天),请及时提交。")),
-        Kind.MISSED: (_("%(label)s已逾期未交"), _("%(label)s的截止日期为%(due)s,至今未提交,请尽快提交。")),
+        Kind.WEEK_BEFORE: (_("%(label)s将于7天后截止"), _("%(label)s的截止日期为%(due)s，请按时提交。")),
+        Kind.DAY_BEFORE: (_("%(label)s明天截止"), _("%(label)s的截止日期为%(due)s（明天），请及时提交。")),
+        Kind.MISSED: (_("%(label)s已逾期未交"), _("%(label)s的截止日期为%(due)s，至今未提交，请尽快提交。")),
     }[kind]
     told = notify(recipients=[cadre_user], title=title % facts, body=body % facts, url=url, topic=topic)
     if kind != Kind.MISSED:
@@ -84,7 +84,7 @@ def _tell(report: Report, kind: str) -> int:
         staff = staff.exclude(pk=cadre_user.pk)
     told += notify(
         recipients=staff, title=_("%(cadre)s的%(label)s逾期未交") % facts,
-        body=_("%(cadre)s的%(label)s截止日期为%(due)s,至今未提交。") % facts,
+        body=_("%(cadre)s的%(label)s截止日期为%(due)s，至今未提交。") % facts,
         url=report_admin_url(report), topic=topic,
     )
     return len(told)

@@ -95,7 +95,7 @@ def _tell_cadre(report: Report, *, title: str, body: str) -> None:
 def _latest_version(report: Report) -> ReportVersion:
     version = report.versions.order_by("-number").first()
     if version is None:
-        raise ReportError(_("该报告尚未提交,没有可评阅的内容。"))
+        raise ReportError(_("该报告尚未提交，没有可评阅的内容。"))
     return version
 
 
@@ -120,7 +120,7 @@ def report_comment(*, acting_user, report: Report, text: str) -> ReportReview:
         raise ReportAccessDenied(_("只有挂职单位或帮带责任人可以评阅该报告。"))
     if report.status not in COMMENTABLE_STATUSES:
         raise ReportError(
-            _("报告当前状态为“%(status)s”,不能评阅。") % {"status": report.get_status_display()}
+            _("报告当前状态为“%(status)s”，不能评阅。") % {"status": report.get_status_display()}
         )
     text = _text(text, missing=_("请填写评阅意见。"))
     version = _latest_version(report)
@@ -193,6 +193,6 @@ def report_return(*, acting_user, report: Report, reason: str) -> Report:
                               kind=ReportReview.Kind.RETURN, text=reason)
     _tell_cadre(
         report, title=_("您的%(report)s被退回修改") % {"report": report.label},
-        body=_("退回原因:%(reason)s") % {"reason": reason},
+        body=_("退回原因：%(reason)s") % {"reason": reason},
     )
     return report

@@ -141,7 +141,7 @@ def reports_schedule(*, placement: Placement, acting_user=None) -> ScheduleResul
         if item is None:
             if never_submitted and report.status == S.PENDING:
                 report.status = S.CANCELLED
-                report.cancelled_reason = _("挂职时间变更,不再需要此报告")
+                report.cancelled_reason = _("挂职时间变更，不再需要此报告")
                 report.save(update_fields=["status", "cancelled_reason", "updated_at"])
                 result.cancelled.append(report)
             continue

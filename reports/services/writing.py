@@ -86,7 +86,7 @@ def _ensure_cadre(user, report: Report) -> None:
 def _ensure_writable(report: Report) -> None:
     if report.status not in Report.WRITABLE_STATUSES:
         raise ReportError(
-            _("报告当前状态为“%(status)s”,不能修改。") % {"status": report.get_status_display()}
+            _("报告当前状态为“%(status)s”，不能修改。") % {"status": report.get_status_display()}
         )
 
 
@@ -95,11 +95,11 @@ def _ensure_writable(report: Report) -> None:
 
 def _clean_sections(report: Report, sections: dict) -> dict:
     if not isinstance(sections, dict):
-        raise ReportError(_("报告内容格式不正确,请刷新页面后重试。"))
+        raise ReportError(_("报告内容格式不正确，请刷新页面后重试。"))
     headings = dict(report.sections)
     if set(sections) - set(headings):
         # The unknown keys are not named: they come from the request and are echoed nowhere.
-        raise ReportError(_("报告内容包含本类报告没有的部分,请刷新页面后重试。"))
+        raise ReportError(_("报告内容包含本类报告没有的部分，请刷新页面后重试。"))
     cleaned = {}
     for key, value in sections.items():
         if value is not None and not isinstance(value, str):
@@ -107,7 +107,7 @@ def _clean_sections(report: Report, sections: dict) -> dict:
         text = plain_text(value)
         if len(text) > SECTION_MAX_LENGTH:
             raise ReportError(
-                _("“%(heading)s”不能超过 %(limit)d 字(现为 %(length)d 字)。")
+                _("“%(heading)s”不能超过 %(limit)d 字（现为 %(length)d 字）。")
                 % {"heading": headings[key], "limit": SECTION_MAX_LENGTH, "length": len(text)}
             )
         cleaned[key] = text
@@ -199,7 +199,7 @@ def report_attachment_remove(*, acting_user, attachment: ReportAttachment) -> No
     attachment = ReportAttachment.objects.select_related("version").get(pk=attachment.pk, report=report)
     if attachment.version_id is not None:
         raise ReportError(
-            _("附件“%(name)s”已随第%(number)s版提交,不能删除。")
+            _("附件“%(name)s”已随第%(number)s版提交，不能删除。")
             % {"name": attachment.original_name, "number": attachment.version.number}
         )
     stored_name, storage = attachment.file.name, attachment.file.storage
@@ -246,14 +246,14 @@ def report_submit(*, acting_user, report: Report, today: dt.date | None = None) 
     today = today or timezone.localdate()
     if today < report.period_start:
         raise ReportError(
-            _("%(report)s所属期间自 %(start)s 开始,开始前不能提交。")
+            _("%(report)s所属期间自 %(start)s 开始，开始前不能提交。")
             % {"report": report.label, "start": report.period_start.isoformat()}
         )
     missing = missing_sections(report)
     if missing:
-        raise ReportError(_("以下部分尚未填写,不能提交:%(headings)s。") % {"headings": "、".join(missing)})
+        raise ReportError(_("以下部分尚未填写，不能提交：%(headings)s。") % {"headings": "、".join(missing)})
     if report.kind == Report.Kind.TERM_END and not report.term_end_form:
-        raise ReportError(_("请选择期满报告的形式(工作报告或调研报告)后再提交。"))
+        raise ReportError(_("请选择期满报告的形式（工作报告或调研报告）后再提交。"))
     now = timezone.now()
     previous = report.status
     number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -278,11 +278,11 @@ def report_submit(*, acting_user, report: Report, today: dt.date | None = None) 
     if number == 1:
         title = _("%(cadre)s提交了%(report)s") % {"cadre": cadre, "report": report.label}
     else:
-        title = _("%(cadre)s提交了修改后的%(report)s(第%(number)s版)") % {
+        title = _("%(cadre)s提交了修改后的%(report)s（第%(number)s版）") % {
             "cadre": cadre, "report": report.label, "number": number}
     notify(
         recipients=submission_recipients(report), title=title,
-        body=_("截止日期 %(due)s,请查阅。") % {"due": report.due_date.isoformat()},
+        body=_("截止日期 %(due)s，请查阅。") % {"due": report.due_date.isoformat()},
         url=report_page_url(report), topic=report_topic(report),
     )
     return version

@@ -22,7 +22,7 @@ def _post(post) -> str:
 
 def _eligibility(application) -> str:
     failures = application._failures
-    return ";".join(failure.message for failure in failures) if failures else _("符合")
+    return "；".join(failure.message for failure in failures) if failures else _("符合")
 
 
 def _scored(rows):

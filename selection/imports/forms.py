@@ -18,7 +18,7 @@ class ApplicationImportForm(SpreadsheetImportForm):
 
     selection = _SelectionField(
         label=gettext_lazy("选派工作"), queryset=None,
-        help_text=gettext_lazy("只列出您管理的、已发布预告的选派工作;文件中的人选都登记到该选派工作。"),
+        help_text=gettext_lazy("只列出您管理的、已发布预告的选派工作；文件中的人选都登记到该选派工作。"),
     )
     field_order = ["selection", "resource", "import_file", "format"]
 

@@ -56,7 +56,7 @@ class CadreByIdNumberWidget(IdNumberWidget):
         cadre = self.index.get(text)
         if cadre is None:
             raise ValueError(
-                _("找不到身份证号为“%(value)s”的干部,或您无权管理该干部;请先在“干部”中登记。") % {"value": text}
+                _("找不到身份证号为“%(value)s”的干部，或您无权管理该干部；请先在“干部”中登记。") % {"value": text}
             )
         return cadre
 
@@ -79,7 +79,7 @@ class HostPostWidget(TextWidget):
         post = self.index.get(_compact(text.replace("/", "").replace("/", "")))
         if post is None:
             raise ValueError(
-                _("本项目没有岗位“%(value)s”,请写作“挂职单位/岗位名称”,或留空表示服从组织安排。") % {"value": text}
+                _("本项目没有岗位“%(value)s”，请写作“挂职单位/岗位名称”，或留空表示服从组织安排。") % {"value": text}
             )
         return post
 
@@ -144,7 +144,7 @@ class ApplicationResource(ServiceResource):
 
     def before_import(self, dataset, **kwargs):
         if self.selection is None:
-            raise SpreadsheetRefused(_("请选择要导入报名人选的选派工作(须为您管理的、已发布预告的选派工作)。"))
+            raise SpreadsheetRefused(_("请选择要导入报名人选的选派工作（须为您管理的、已发布预告的选派工作）。"))
         super().before_import(dataset, **kwargs)
 
     def existing_index(self, keys):
@@ -215,7 +215,7 @@ class ApplicationResource(ServiceResource):
         if not changed:
             return {}
         return {"cadre": _(
-            "干部“%(cadre)s”已报名本次选派,本行的%(columns)s与已登记的报名不同;导入不修改已有报名,请在“报名人选”中办理。"
+            "干部“%(cadre)s”已报名本次选派，本行的%(columns)s与已登记的报名不同；导入不修改已有报名，请在“报名人选”中办理。"
         ) % {"cadre": instance.cadre.name, "columns": "、".join(f"“{c}”" for c in changed)}}
 
     def persist(self, *, creates, updates, file_name):

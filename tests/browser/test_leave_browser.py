@@ -62,4 +62,4 @@ def test_R11_five_days_leave_host_opinion_department_approval(live_server, trans
     assert "组织部批准" in page.content()
     leave.refresh_from_db()
     assert leave.status == LeaveRequest.Status.APPROVED
-    assert [n.title for n in leave.placement.cadre.user.notifications.all()] == ["请假审批结果:已获组织部批准"]
+    assert [n.title for n in leave.placement.cadre.user.notifications.all()] == ["请假审批结果：已获组织部批准"]

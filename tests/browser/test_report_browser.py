@@ -53,7 +53,7 @@ def test_R12_half_year_report_written_commented_and_accepted(live_server, transa
     assert report.status == Report.Status.PENDING
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("text=提交报告")
-    page.wait_for_selector("text=报告已提交(第1版)。")
+    page.wait_for_selector("text=报告已提交（第1版）。")
     assert "已提交" in page.locator("#report-status").inner_text()
     # What the cadre wrote is shown as text, never run.
     assert "<script>window.pwned = 1</script>" in page.locator("#report-content").inner_text()
@@ -69,7 +69,7 @@ def test_R12_half_year_report_written_commented_and_accepted(live_server, transa
     page.wait_for_url(f"**/portal/reports/{report.pk}/")
     page.fill("#review-comment textarea[name=text]", "工作认真,走访扎实,同意。")
     page.click("#review-comment button[type=submit]")
-    page.wait_for_selector("text=评阅意见已保存,已通知报告人。")
+    page.wait_for_selector("text=评阅意见已保存，已通知报告人。")
     assert "工作认真,走访扎实,同意。" in page.locator("#report-reviews").inner_text()
 
     # 泽州县委组织部 accepts it in the admin.

@@ -4,7 +4,9 @@ rows open for the superuser, and a change form sent back unchanged saves, or is 
 message on the page — never a server error.
 
 This is the net under the hand-written admin tests: it caught a change page that could not lock
-its row on PostgreSQL (``FOR UPDATE`` over an outer join).
+its row on PostgreSQL (``FOR UPDATE`` over an outer join). Every page it opens is also read as staff
+read it (tests.visible_text): no rule or decision codes, no login names where a person is meant, no
+"21.0 天".
 """
 
 from html.parser import HTMLParser
@@ -14,6 +16,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
+
+from tests.visible_text import text_problems
+
+# The accounts page lists login names on purpose: it is where staff manage them.
+ACCOUNT_PAGES = {"auth.User"}
 
 
 class ChangeForm(HTMLParser):
@@ -100,7 +107,14 @@ def _request(user):
 def test_D9_every_admin_page_opens_and_change_forms_round_trip(demo, client):
     users = {u.username: u for u in get_user_model().objects.filter(username__in=["admin", "countystaff"])}
     assert set(users) == {"admin", "countystaff"}
-    failures, saved, refused, read_only = [], [], [], []
+    usernames = list(get_user_model().objects.values_list("username", flat=True))
+    failures, saved, refused, read_only, unreadable = [], [], [], [], []
+
+    def read(label, page, response):
+        if response.status_code == 200:
+            names = () if label in ACCOUNT_PAGES else usernames
+            unreadable.extend(f"{label} {page}: {problem}" for problem in text_problems(response.content.decode(), names))
+
     for model, model_admin in registered():
         label = model._meta.label
         for username in ("admin", "countystaff"):
@@ -108,11 +122,13 @@ def test_D9_every_admin_page_opens_and_change_forms_round_trip(demo, client):
             response = client.get(admin_url(model, "changelist"))
             if response.status_code not in (200, 403):
                 failures.append(f"{username} {label} list: {response.status_code}")
+            read(label, f"list ({username})", response)
         client.force_login(users["admin"])
         if model_admin.has_add_permission(_request(users["admin"])):
             response = client.get(admin_url(model, "add"))
             if response.status_code != 200:
                 failures.append(f"admin {label} add page: {response.status_code}")
+            read(label, "add page", response)
         obj = model._default_manager.order_by("pk").first()
         if obj is None:
             continue
@@ -121,6 +137,7 @@ def test_D9_every_admin_page_opens_and_change_forms_round_trip(demo, client):
         if response.status_code != 200:
             failures.append(f"admin {label} change page: {response.status_code}")
             continue
+        read(label, "change page", response)
         form = ChangeForm(f"{model._meta.model_name}_form")
         form.feed(response.content.decode())
         if not (form.found and form.can_save):
@@ -136,4 +153,5 @@ def test_D9_every_admin_page_opens_and_change_forms_round_trip(demo, client):
             failures.append(f"admin {label} save: {response.status_code}")
     print(f"saved {len(saved)}, refused with a message {len(refused)} {refused}, read only {len(read_only)}")
     assert not failures, "\n".join(failures)
+    assert not unreadable, "\n".join(unreadable)
     assert len(saved) >= 10  # the net really sends forms back

@@ -83,13 +83,13 @@ def test_documents_and_images_are_accepted_by_content(name, content, kind):
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
-    ("letter.html", HTML, "文件“letter.html”的类型不受支持:只能上传 PDF、Word(.doc/.docx)或图片(.jpg/.png)。"),
+    ("letter.html", HTML, "文件“letter.html”的类型不受支持：只能上传 PDF、Word（.doc/.docx）或图片（.jpg/.png）。"),
     ("letter.svg", SVG, "文件“letter.svg”的类型不受支持"),
     ("letter.htm", HTML, "类型不受支持"),
     ("letter.gif", GIF, "类型不受支持"),
     ("letter.exe", EXE, "类型不受支持"),
     ("letter", PDF, "文件“letter”的类型不受支持"),
-    ("letter.pdf", HTML, "文件“letter.pdf”的内容与扩展名不符,可能已损坏或被改名,请重新导出后上传。"),
+    ("letter.pdf", HTML, "文件“letter.pdf”的内容与扩展名不符，可能已损坏或被改名，请重新导出后上传。"),
     ("letter.png", SVG, "文件“letter.png”的内容与扩展名不符"),
     ("letter.pdf", EXE, "文件“letter.pdf”的内容与扩展名不符"),
     ("letter.jpg", PNG, "文件“letter.jpg”的内容与扩展名不符"),
@@ -98,10 +98,10 @@ def test_documents_and_images_are_accepted_by_content(name, content, kind):
     ("letter.docx", XLSX, "文件“letter.docx”的内容与扩展名不符"),
     ("letter.docx", zip_bytes({"index.html": HTML}), "文件“letter.docx”的内容与扩展名不符"),
     ("letter.docx", b"PK\x03\x04" + b"\0" * 64, "文件“letter.docx”的内容与扩展名不符"),
-    ("letter.docx", DOCM, "文件“letter.docx”含有宏,不予接受,请另存为不含宏的 .docx 后上传。"),
+    ("letter.docx", DOCM, "文件“letter.docx”含有宏，不予接受，请另存为不含宏的 .docx 后上传。"),
     ("letter.doc", XLS, "文件“letter.doc”的内容与扩展名不符"),
     ("letter.doc", DOC[:600], "文件“letter.doc”的内容与扩展名不符"),
-    ("letter.pdf", b"", "文件“letter.pdf”是空的,请重新选择。"),
+    ("letter.pdf", b"", "文件“letter.pdf”是空的，请重新选择。"),
 ])
 def test_anything_else_is_refused_naming_the_file_and_the_reason(name, content, message):
     with pytest.raises(ValidationError) as refused:
@@ -113,14 +113,14 @@ def test_the_size_limit_names_both_sizes(settings):
     settings.UPLOAD_DOCUMENT_MAX_BYTES = 1024
     with pytest.raises(ValidationError) as refused:
         check("大文件.pdf", PDF + b"\0" * 2048)
-    assert refused.value.messages == ["文件“大文件.pdf”大小为 2.0\xa0KB,超过 1.0\xa0KB 的上限。"]
+    assert refused.value.messages == ["文件“大文件.pdf”大小为 2.0\xa0KB，超过 1.0\xa0KB 的上限。"]
 
 
 def test_photos_are_jpeg_or_png_only():
     assert check("照片.png", PNG, uploads.IMAGE_KINDS) is uploads.PNG
     with pytest.raises(ValidationError) as refused:
         check("照片.pdf", PDF, uploads.IMAGE_KINDS)
-    assert refused.value.messages == ["文件“照片.pdf”的类型不受支持:只能上传 JPG 或 PNG 图片。"]
+    assert refused.value.messages == ["文件“照片.pdf”的类型不受支持：只能上传 JPG 或 PNG 图片。"]
 
 
 def test_the_check_leaves_the_upload_readable_from_the_start():
@@ -159,7 +159,7 @@ def test_the_model_check_refuses_a_new_upload_and_leaves_a_stored_file_alone(wor
                           signed_on="2026-03-05", document=SimpleUploadedFile("letter.pdf", HTML))
     with pytest.raises(ValidationError) as refused:
         letter.full_clean()
-    assert refused.value.message_dict["document"] == ["文件“letter.pdf”的内容与扩展名不符,可能已损坏或被改名,请重新导出后上传。"]
+    assert refused.value.message_dict["document"] == ["文件“letter.pdf”的内容与扩展名不符，可能已损坏或被改名，请重新导出后上传。"]
     # A file stored before the check (legacy) does not make the record uneditable.
     letter.document.save("legacy.html", ContentFile(HTML), save=False)
     letter.full_clean()

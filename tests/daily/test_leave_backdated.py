@@ -42,7 +42,7 @@ def test_R11_a_backdated_request_is_marked_and_keeps_its_late_reason(world):
     assert audit.data["backdated"] is True and audit.data["late_reason"] == LATE
     # The approver reads it in the title and the body.
     notification = Notification.objects.get(recipient__username="hostunit")
-    assert notification.title == "请审批:李明 请假 2 天（补假）"
+    assert notification.title == "请审批：李明 请假 2 天（补假）"
     assert f"属于补假，补假原因：{LATE}" in notification.body
 
 
@@ -66,7 +66,7 @@ def test_R11_the_department_is_told_a_backdated_request_is_late(world):
     leave = request_leave(world, MON, FRI, today=WEDNESDAY, late_reason=LATE)
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True)
     notification = Notification.objects.get(recipient__username="countystaff")
-    assert notification.title == "请审批:李明 请假 5 天(挂职单位已签署意见)（补假）"
+    assert notification.title == "请审批：李明 请假 5 天（挂职单位已签署意见）（补假）"
     assert f"补假原因：{LATE}" in notification.body
 
 
@@ -82,7 +82,7 @@ def test_R11_backdated_shows_in_the_placements_timeline(world):
     events = [e for e in timeline_for(world.users["hostunit"], world.placement) if e.category == "请销假"]
     titles = {e.date: e.title for e in events}
     assert titles[MON] == "事假 1 天（补假，待挂职单位审批）"
-    assert titles[FRI] == "事假 1 天(待挂职单位审批)"
+    assert titles[FRI] == "事假 1 天（待挂职单位审批）"
     assert LATE in next(e.detail for e in events if e.date == MON)
 
 

@@ -50,14 +50,14 @@ def test_R11_three_days_and_two_adjacent_days_over_a_weekend_count_five_and_esca
     audit = AuditLog.objects.get(action="leave_submit", target_id=str(second.pk))
     assert audit.data["combined_days"] == "5" and audit.data["joined"] == [first.pk] and audit.data["escalated"] is True
     # The approver is told why a two-day request goes on to the department.
-    assert "请审批:李明 请假 2 天（连续请假合计 5 天）" in titles("hostunit")
+    assert "请审批：李明 请假 2 天（连续请假合计 5 天）" in titles("hostunit")
     body = Notification.objects.get(recipient__username="hostunit", title__contains="合计 5 天").body
     assert "与 2026-06-10 至 2026-06-12 的请假连续，合计 5 天，超过 3 天，须经挂职单位同意后报泽州县委组织部审批。" in body
     # …and it goes there.
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=second, approve=True)
     second.refresh_from_db()
     assert second.status == S.PENDING_DEPARTMENT
-    assert titles("countystaff") == ["请审批:李明 请假 2 天(挂职单位已签署意见)（连续请假合计 5 天）"]
+    assert titles("countystaff") == ["请审批：李明 请假 2 天（挂职单位已签署意见）（连续请假合计 5 天）"]
 
 
 def test_R11_an_approved_earlier_request_is_not_reopened(world):
@@ -167,7 +167,7 @@ def test_R11_filing_mode_joined_request_is_filed_after_the_host_units_approval(w
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=second, approve=True)
     second.refresh_from_db()
     assert second.status == S.APPROVED and second.awaits_filing_acknowledgement
-    assert titles("countystaff") == ["请备案:李明 请假 2 天(挂职单位已批准)（连续请假合计 5 天）"]
+    assert titles("countystaff") == ["请备案：李明 请假 2 天（挂职单位已批准）（连续请假合计 5 天）"]
     assert [s.action for s in second.steps.all()] == [LeaveStep.Action.SUBMIT, LeaveStep.Action.HOST_APPROVE]
 
 

@@ -78,7 +78,7 @@ def test_D3_a_first_step_request_is_recounted_and_de_escalated(world):
                                   "combined_days": None}
     first, second = notifications(world.users["hostunit"])
     assert first.read_at is not None and "4 天" in first.title  # the old request to act is closed
-    assert second.read_at is None and second.title == "请审批:李明 请假 2 天" and PROVISIONAL not in second.body
+    assert second.read_at is None and second.title == "请审批：李明 请假 2 天" and PROVISIONAL not in second.body
     assert notifications(world.users["cadre"], "重新计算为 2 天")
     # The host unit now decides alone.
     leave_services.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True)

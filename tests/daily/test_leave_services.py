@@ -64,12 +64,12 @@ def test_R11_request_over_rest_days_only_is_refused(world):
 def test_R11_up_to_threshold_the_host_unit_decides_and_its_approval_is_final(world):
     leave = request_leave(world, dt.date(2026, 6, 10), FRI)  # Wed–Fri: 3 days, the threshold itself
     assert leave.days == 3 and not leave.escalated and leave.department is None
-    assert titles("hostunit") == ["请审批:李明 请假 3 天"]
+    assert titles("hostunit") == ["请审批：李明 请假 3 天"]
     assert titles("cadre") == []
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True, opinion="同意")
     leave.refresh_from_db()
     assert leave.status == S.APPROVED and leave.decided_at is not None
-    assert titles("cadre") == ["请假审批结果:已获批准"]
+    assert titles("cadre") == ["请假审批结果：已获批准"]
     assert list(leave.steps.values_list("action", "actor__username")) == [
         (LeaveStep.Action.SUBMIT, "cadre"), (LeaveStep.Action.HOST_APPROVE, "hostunit"),
     ]
@@ -87,12 +87,12 @@ def test_D3_three_and_a_half_days_go_over_the_threshold(world):
 def test_R11_over_threshold_goes_to_the_county_department_that_manages_the_cadre(world):
     leave = request_leave(world, MON, FRI)
     assert leave.days == 5 and leave.department == world.zezhou
-    L.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True, opinion="同意,报县委组织部")
+    L.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True, opinion="同意，报县委组织部")
     leave.refresh_from_db()
     assert leave.status == S.PENDING_DEPARTMENT
     # The requester hears nothing until the final step; the managing department is asked.
     assert titles("cadre") == []
-    assert titles("countystaff") == ["请审批:李明 请假 5 天(挂职单位已签署意见)"]
+    assert titles("countystaff") == ["请审批：李明 请假 5 天（挂职单位已签署意见）"]
     assert titles("orgstaff") == []
     # The city department sees it (subtree) but has no authority over a county-managed cadre (D1).
     with pytest.raises(DailyAccessDenied, match="泽州县委组织部"):
@@ -100,7 +100,7 @@ def test_R11_over_threshold_goes_to_the_county_department_that_manages_the_cadre
     L.leave_department_decide(acting_user=world.users["countystaff"], leave=leave, approve=True, opinion="同意")
     leave.refresh_from_db()
     assert leave.status == S.APPROVED
-    assert titles("cadre") == ["请假审批结果:已获组织部批准"]
+    assert titles("cadre") == ["请假审批结果：已获组织部批准"]
     assert [s.action for s in leave.steps.all()] == ["submit", "host_approve", "department_approve"]
 
 
@@ -110,7 +110,7 @@ def test_R11_over_threshold_of_a_city_managed_cadre_goes_to_the_city_department(
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True)
     with pytest.raises(DailyAccessDenied):
         L.leave_department_decide(acting_user=world.users["countystaff"], leave=leave, approve=True)
-    assert titles("orgstaff") == ["请审批:张伟 请假 5 天(挂职单位已签署意见)"]
+    assert titles("orgstaff") == ["请审批：张伟 请假 5 天（挂职单位已签署意见）"]
     L.leave_department_decide(acting_user=world.users["orgstaff"], leave=leave, approve=True)
     leave.refresh_from_db()
     assert leave.status == S.APPROVED
@@ -125,8 +125,8 @@ def test_R11_filing_mode_host_approval_is_final_and_the_department_acknowledges(
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True)
     leave.refresh_from_db()
     assert leave.status == S.APPROVED and leave.awaits_filing_acknowledgement
-    assert titles("cadre") == ["请假审批结果:已获批准"]
-    assert titles("countystaff") == ["请备案:李明 请假 5 天(挂职单位已批准)"]
+    assert titles("cadre") == ["请假审批结果：已获批准"]
+    assert titles("countystaff") == ["请备案：李明 请假 5 天（挂职单位已批准）"]
     assert leave in leave_requests_awaiting(fresh(world.users["countystaff"]))
     # Filing is not an approval: the department cannot "approve" it.
     with pytest.raises(LeaveError, match="已批准"):
@@ -168,7 +168,7 @@ def test_R11_host_rejection_needs_an_opinion_and_ends_the_request(world):
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=False, opinion="近期防汛任务重")
     leave.refresh_from_db()
     assert leave.status == S.REJECTED
-    assert titles("cadre") == ["请假审批结果:未获挂职单位批准"]
+    assert titles("cadre") == ["请假审批结果：未获挂职单位批准"]
     assert titles("countystaff") == []  # never reached the department
 
 
@@ -180,14 +180,14 @@ def test_R11_department_rejection(world):
     L.leave_department_decide(acting_user=world.users["countystaff"], leave=leave, approve=False, opinion="年底考核期间")
     leave.refresh_from_db()
     assert leave.status == S.REJECTED
-    assert titles("cadre") == ["请假审批结果:未获组织部批准"]
+    assert titles("cadre") == ["请假审批结果：未获组织部批准"]
     assert "李明 的请假未获组织部批准" in titles("hostunit")
 
 
 def test_R11_a_decided_request_cannot_be_decided_again(world):
     leave = request_leave(world, MON)
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True)
-    with pytest.raises(LeaveError, match="“已批准”,不能由挂职单位审批"):
+    with pytest.raises(LeaveError, match="“已批准”，不能由挂职单位审批"):
         L.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=False, opinion="x")
     with pytest.raises(LeaveError, match="不需要组织部审批"):
         L.leave_department_decide(acting_user=world.users["countystaff"], leave=leave, approve=True)
@@ -256,13 +256,13 @@ def test_R11_leave_only_while_on_post(world):
     cadre = world.hz_placement.cadre
     cadre.user = make_user("hzcadre")
     cadre.save(update_fields=["user"])
-    with pytest.raises(LeaveError, match="“拟任”,只有在岗期间可以请假"):
+    with pytest.raises(LeaveError, match="“拟任”，只有在岗期间可以请假"):
         request_leave(world, MON, placement=world.hz_placement, user=cadre.user)
 
 
 def test_R11_overlapping_requests_are_refused_with_the_other_request_named(world):
     request_leave(world, MON, dt.date(2026, 6, 10))
-    with pytest.raises(LeaveError, match=re.escape("与已有的请假(2026-06-08 至 2026-06-10,待挂职单位审批)时间重叠。")):
+    with pytest.raises(LeaveError, match=re.escape("与已有的请假（2026-06-08 至 2026-06-10，待挂职单位审批）时间重叠。")):
         request_leave(world, dt.date(2026, 6, 10), FRI)
     assert LeaveRequest.objects.count() == 1
 
@@ -312,7 +312,7 @@ def test_R11_cancel_while_pending_at_either_step(world):
 def test_R11_cancel_an_approved_request_only_before_it_starts(world):
     leave = request_leave(world, MON)
     L.leave_host_decide(acting_user=world.users["hostunit"], leave=leave, approve=True)
-    with pytest.raises(LeaveError, match="不能撤销,请在返岗后销假"):
+    with pytest.raises(LeaveError, match="不能撤销，请在返岗后销假"):
         L.leave_cancel(acting_user=world.users["cadre"], leave=leave, today=MON)
     L.leave_cancel(acting_user=world.users["cadre"], leave=leave, today=MON - dt.timedelta(days=1))
     leave.refresh_from_db()
@@ -358,7 +358,7 @@ def test_R11_return_date_checks(world):
                               today=dt.date(2026, 6, 9))
     with pytest.raises(LeaveError, match="不能早于请假开始时间"):
         L.leave_return_report(acting_user=world.users["cadre"], leave=leave, actual_return_date=MON, today=MON)
-    with pytest.raises(LeaveError, match="“待挂职单位审批”,不能销假"):
+    with pytest.raises(LeaveError, match="“待挂职单位审批”，不能销假"):
         L.leave_return_report(acting_user=world.users["cadre"], leave=request_leave(world, FRI),
                               actual_return_date=FRI, today=FRI)
 

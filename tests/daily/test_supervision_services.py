@@ -153,7 +153,7 @@ def test_R13_R11_absent_unauthorised_creates_violation_visible_to_staff(world):
     inspection = on_post_check(world, D(2026, 6, 12))
     check = services.inspection_check_record(
         acting_user=world.users["countystaff"], inspection=inspection, placement=world.placement, result=R.ABSENT,
-        absence_reason="无故不在岗,电话未接", unauthorised=True, today=D(2026, 6, 12),
+        absence_reason="无故不在岗，电话未接", unauthorised=True, today=D(2026, 6, 12),
     )
     violation = Violation.objects.get()
     assert violation.inspection_check == check
@@ -309,7 +309,7 @@ def test_D6_attendance_confirm_only_by_host_clerk_or_approver_of_that_unit(world
     with pytest.raises(DailyError, match="不能重复确认"):
         services.attendance_month_confirm(acting_user=world.users["hostunit"], placement=world.placement,
                                           month=D(2026, 4, 1), today=D(2026, 5, 5))
-    with pytest.raises(DailyError, match="已确认,不能重新计算"):
+    with pytest.raises(DailyError, match="已确认，不能重新计算"):
         services.attendance_month_fill(placement=world.placement, month=D(2026, 4, 1))
     # The approver may confirm too.
     services.attendance_month_confirm(acting_user=world.users["hostunit"], placement=world.placement,
@@ -346,7 +346,7 @@ def test_R13_attendance_months_missing_before_current_month(world):
 
 def test_R13_contacts_staff_only(world):
     kw = dict(placement=world.placement, party=Contact.Party.HOST_UNIT, date=D(2026, 5, 6), with_whom="镇党委书记",
-              content="工作积极,融入较快", today=D(2026, 5, 7))
+              content="工作积极，融入较快", today=D(2026, 5, 7))
     for who in ("hostunit", "hostclerk", "cadre", "sendunit", "gaopingstaff"):
         with pytest.raises(DailyAccessDenied):
             services.contact_record(acting_user=world.users[who], **kw)
@@ -356,7 +356,7 @@ def test_R13_contacts_staff_only(world):
     assert contact not in selectors.contacts_visible_to(world.users["cadre"])
     with pytest.raises(DailyError, match="晚于今天"):
         services.contact_record(acting_user=world.users["countystaff"], **{**kw, "date": D(2026, 5, 8)})
-    services.contact_update(acting_user=world.users["countystaff"], contact=contact, content="补充:住宿已解决")
+    services.contact_update(acting_user=world.users["countystaff"], contact=contact, content="补充：住宿已解决")
     services.contact_delete(acting_user=world.users["countystaff"], contact=contact)
     assert not Contact.objects.exists()
     assert AuditLog.objects.filter(action="contact_delete").exists()

@@ -146,9 +146,9 @@ def test_R14_owned_case_refused_when_policy_has_no_cases(duties):
 def test_R14_closed_case_cannot_close_again_naming_both_states(duties):
     case = open_case(duties)
     services.owned_case_close(acting_user=duties.users["hostunit"], case=case, closed_on=DAY, outcome="办结")
-    with pytest.raises(InvalidCaseTransition, match="包案状态为“已办结”,不能变更为“已办结”"):
+    with pytest.raises(InvalidCaseTransition, match="包案状态为“已办结”，不能变更为“已办结”"):
         services.owned_case_close(acting_user=duties.users["hostunit"], case=case, closed_on=DAY, outcome="again")
-    with pytest.raises(DutiesError, match="已办结,不能再记录进展"):
+    with pytest.raises(DutiesError, match="已办结，不能再记录进展"):
         services.case_progress_add(acting_user=duties.users["cadre"], case=case, date=DAY, note="x")
 
 

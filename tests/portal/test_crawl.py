@@ -1,7 +1,8 @@
 """Every link the portal shows leads somewhere (D6, D9): on the demo data, each demo account
 follows the links of its portal pages from its home, and every page it is shown a link to opens
 (200, or a redirect) — a link to a page the user may not open (403/404) is a scoping bug, a
-server error is a bug.
+server error is a bug. Each page it opens is also read as the user reads it (tests.visible_text):
+no rule or decision codes, no login names where a person is meant, no "21.0 天".
 
 Pages are grouped by their shape (ids and query values aside) and each shape is visited a few
 times, so the crawl covers every kind of page without walking every row.
@@ -14,6 +15,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+
+from tests.visible_text import text_problems
 
 ACCOUNTS = ["hostunit", "hostclerk", "sendunit", "cadre", "mentor", "township", "jdpetition", "hzclerk",
             "orgstaff", "countystaff"]
@@ -45,7 +48,8 @@ def shape(url: str) -> str:
 @pytest.mark.parametrize("username", ACCOUNTS)
 def test_D6_every_portal_link_shown_to_a_user_opens(demo, client, username):
     client.force_login(get_user_model().objects.get(username=username))
-    queue, seen, shapes, broken = ["/portal/"], set(), Counter(), []
+    usernames = list(get_user_model().objects.values_list("username", flat=True))
+    queue, seen, shapes, broken, unreadable = ["/portal/"], set(), Counter(), [], []
     while queue:
         url = queue.pop(0)
         if url in seen or shapes[shape(url)] >= PER_SHAPE:
@@ -58,6 +62,7 @@ def test_D6_every_portal_link_shown_to_a_user_opens(demo, client, username):
             continue
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
+        unreadable += [f"{url} {problem}" for problem in text_problems(response.content.decode(), usernames)]
         parser = Links()
         parser.feed(response.content.decode())
         for href in parser.hrefs:
@@ -67,4 +72,5 @@ def test_D6_every_portal_link_shown_to_a_user_opens(demo, client, username):
                 continue
             queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     assert not broken, f"{username}: " + "; ".join(broken)
+    assert not unreadable, f"{username}:\n" + "\n".join(unreadable)
     assert len(seen) >= 3, seen

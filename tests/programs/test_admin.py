@@ -330,7 +330,7 @@ def test_D1_value_filters_across_relations_read_visible_rows_only(client, world)
     """Django's own all-values filter reads the whole related table; the years of another
     city's programs must not show."""
     program = services.program_create(
-        acting_user=world.admin, name="重点工程挂职(往年)", secondment_type=SecondmentType.LATERAL, year=2019,
+        acting_user=world.admin, name="重点工程挂职（往年）", secondment_type=SecondmentType.LATERAL, year=2019,
         organising_department=world.hangzhou, reference_date=dt.date(2019, 3, 1), planned_start=dt.date(2019, 3, 1),
     )
     post = services.host_post_create(acting_user=world.admin, program=program, host_unit=world.units["hz_project"], title="副指挥")
@@ -514,7 +514,7 @@ def test_R3_a_gender_against_the_id_number_is_refused_by_the_service_on_the_form
     response = client.post(url("cadre", "add"), cadre_form_data(world, gender=Cadre.Gender.MALE))
     assert response.status_code == 200
     errors = response.context["adminform"].form.non_field_errors()
-    assert "性别“男”与身份证号(第17位)表示的性别“女”不一致。" in errors
+    assert "性别“男”与身份证号（第17位）表示的性别“女”不一致。" in errors
     assert not Cadre.objects.filter(name="孙丽").exists()
     assert audit_actions(staff) == []
     # The user's input is kept on the re-rendered form.
@@ -570,7 +570,7 @@ def test_R4_adding_a_placement_against_its_type_shows_the_refusal_naming_both_le
     )
     assert response.status_code == 200
     errors = " ".join(response.context["adminform"].form.non_field_errors())
-    assert "“下挂”是从市、县直单位到乡镇(街道)、村(社区)" in errors
+    assert "“下挂”是从市、县直单位到乡镇（街道）、村（社区）" in errors
     assert "派出单位“泽州县发展和改革局”为县级" in errors
     assert "挂职单位“泽州县信访局”为县级" in errors
     assert "挂职方式与单位层级不符" in response.content.decode()
@@ -822,7 +822,7 @@ def test_R10_a_post_in_use_is_not_deleted(client, world):
     assert response.status_code == 200
     assert HostPost.objects.filter(pk=world.posts["township"].pk).exists()
     assert audit_actions(staff) == []
-    with pytest.raises(services.ProgramsError, match="已有挂职安排,不能删除"):
+    with pytest.raises(services.ProgramsError, match="已有挂职安排，不能删除"):
         services.host_post_delete(acting_user=staff, host_post=world.posts["township"])
 
 

@@ -145,17 +145,17 @@ def test_R3_one_bad_row_writes_nothing_and_every_bad_row_is_reported_with_row_co
     assert Cadre.objects.count() == before
     assert not AuditLog.objects.filter(action="cadres_import").exists()
     lines = result.error_lines
-    assert any(line.startswith("第 3 行“身份证号”:身份证号校验码错误") for line in lines), lines
-    assert any(line.startswith("第 4 行“性别”:性别“女”与身份证号") for line in lines), lines
-    assert any(line.startswith("第 5 行“出生日期”:出生日期 1990-01-03 与身份证号中的出生日期 1990-01-02 不一致") for line in lines), lines
-    assert any(line.startswith("第 6 行“职级”:“处长”不是可选的值") for line in lines), lines
+    assert any(line.startswith("第 3 行“身份证号”：身份证号校验码错误") for line in lines), lines
+    assert any(line.startswith("第 4 行“性别”：性别“女”与身份证号") for line in lines), lines
+    assert any(line.startswith("第 5 行“出生日期”：出生日期 1990-01-03 与身份证号中的出生日期 1990-01-02 不一致") for line in lines), lines
+    assert any(line.startswith("第 6 行“职级”：“处长”不是可选的值") for line in lines), lines
     assert not any(line.startswith("第 2 行") for line in lines)
 
     # The admin shows the same lines and offers no confirm button.
     client.force_login(importer(world.users["orgstaff"]))
     preview = admin_preview(client, workbook([good, bad_checksum]))
     assert preview.context["confirm_form"] is None if "confirm_form" in preview.context else True
-    assert "第 3 行“身份证号”:身份证号校验码错误" in preview.content.decode()
+    assert "第 3 行“身份证号”：身份证号校验码错误" in preview.content.decode()
     assert Cadre.objects.count() == before
 
 
@@ -163,7 +163,7 @@ def test_row_numbers_are_the_sheet_rows_even_after_blank_lines(world):
     bad = cadre_row("错")
     bad[2] = "123"
     result = run_import(CadreResource, world.admin, workbook([cadre_row("甲"), [None] * len(HEADERS), bad]))
-    assert any(line.startswith("第 4 行“身份证号”:身份证号应为18位") for line in result.error_lines), result.error_lines
+    assert any(line.startswith("第 4 行“身份证号”：身份证号应为18位") for line in result.error_lines), result.error_lines
 
 
 def test_missing_required_columns_are_named(world):
@@ -177,7 +177,7 @@ def test_the_confirm_step_writes_nothing_when_the_data_went_bad_after_the_previe
     row = cadre_row("先好后坏")
     data = workbook([cadre_row("其一"), row])
     assert not run_import(CadreResource, world.admin, data, dry_run=True).has_validation_errors()
-    Unit.objects.filter(name="泽州县发展和改革局").update(name="泽州县发展和改革局(改名)")
+    Unit.objects.filter(name="泽州县发展和改革局").update(name="泽州县发展和改革局（改名）")
     result = run_import(CadreResource, world.admin, data)
     assert result.has_validation_errors()
     assert not Cadre.objects.filter(name__in=["其一", "先好后坏"]).exists()
@@ -216,7 +216,7 @@ def test_a_changed_row_updates_the_matched_cadre(world):
 def test_the_same_id_number_twice_in_one_file_is_refused(world):
     row = cadre_row("同号")
     result = run_import(CadreResource, world.admin, workbook([row, list(row)]))
-    assert any(line.startswith("第 3 行“身份证号”:与第 2 行重复") for line in result.error_lines), result.error_lines
+    assert any(line.startswith("第 3 行“身份证号”：与第 2 行重复") for line in result.error_lines), result.error_lines
     assert not Cadre.objects.filter(name="同号").exists()
 
 
@@ -240,7 +240,7 @@ def test_D1_a_sending_unit_outside_the_users_subtree_is_a_row_error(world):
     user = importer(world.users["countystaff"])
     result = run_import(CadreResource, user, workbook([cadre_row("越界", unit="高平市农业农村局")]))
     assert any(
-        line.startswith("第 2 行“派出单位”:找不到单位“高平市农业农村局”,或您无权管理该单位的干部") for line in result.error_lines
+        line.startswith("第 2 行“派出单位”：找不到单位“高平市农业农村局”，或您无权管理该单位的干部") for line in result.error_lines
     ), result.error_lines
     assert not Cadre.objects.filter(name="越界").exists()
 
@@ -249,7 +249,7 @@ def test_D1_a_cadre_of_another_department_cannot_be_changed_by_import(world):
     gp_cadre = world.cadres["gp_cadre"]
     row = cadre_row(gp_cadre.name, id_number=gp_cadre.id_number, birth=gp_cadre.birth_date, male=gp_cadre.gender == "M")
     result = run_import(CadreResource, importer(world.users["countystaff"]), workbook([row]))
-    assert any(line.startswith("第 2 行“身份证号”:该身份证号已登记在其他组织部管理的干部名下") for line in result.error_lines)
+    assert any(line.startswith("第 2 行“身份证号”：该身份证号已登记在其他组织部管理的干部名下") for line in result.error_lines)
     gp_cadre.refresh_from_db()
     assert gp_cadre.sending_unit == world.units["gp_bureau"]
 
@@ -276,7 +276,7 @@ def test_confirm_refuses_a_file_name_and_reads_or_deletes_nothing(world, client,
     for posted in (victim_file.name, str(victim_file), f"../{victim_file.name}", "", "x" * 300):
         response = client.post(import_url("cadre", "process_import"), confirm_post(posted), follow=True)
         assert response.redirect_chain == [(import_url("cadre"), 302)], posted
-        assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您,请重新上传文件。"], posted
+        assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您，请重新上传文件。"], posted
         assert victim_file.exists()
     assert Cadre.objects.count() == before
     assert not AuditLog.objects.filter(action="cadres_import").exists()
@@ -291,7 +291,7 @@ def test_confirm_refuses_another_users_preview_which_its_owner_still_confirms(wo
 
     client.force_login(importer(world.users["orgstaff"]))
     response = client.post(import_url("cadre", "process_import"), confirm, follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您,请重新上传文件。"]
+    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您，请重新上传文件。"]
     assert not Cadre.objects.filter(name="周一").exists()
 
     # Nothing was read or deleted: the owner's confirm still finds the file.
@@ -306,12 +306,12 @@ def test_a_token_for_another_list_or_a_confirmed_preview_is_refused(world, clien
     confirm = preview.context["confirm_form"].initial
     # The cadres preview cannot confirm a units import.
     response = client.post(import_url("unit", "process_import"), confirm, follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您,请重新上传文件。"]
+    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您，请重新上传文件。"]
     done = client.post(import_url("cadre", "process_import"), confirm, follow=True)
-    assert [str(m) for m in done.context["messages"]] == ["导入完成:新增 1 条,更新 0 条,未变化跳过 0 条。"]
+    assert [str(m) for m in done.context["messages"]] == ["导入完成：新增 1 条，更新 0 条，未变化跳过 0 条。"]
     # Sent twice (a double click): the file is gone, and the second answer says so.
     response = client.post(import_url("cadre", "process_import"), confirm, follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您,请重新上传文件。"]
+    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您，请重新上传文件。"]
     assert Cadre.objects.filter(name="周一").count() == 1
 
 
@@ -387,7 +387,7 @@ def test_R2_units_import_and_reimport_skips_and_other_departments_are_refused(wo
 
     outside = [["高平市新单位", "县", "党政机关", "山西省晋城市高平市", "", "高平市委组织部", 0]]
     refused = run_import(UnitResource, user, workbook(outside, UNIT_HEADERS), name="单位.xlsx")
-    assert any(line.startswith("第 2 行“所属组织部”:找不到组织部“高平市委组织部”") for line in refused.error_lines)
+    assert any(line.startswith("第 2 行“所属组织部”：找不到组织部“高平市委组织部”") for line in refused.error_lines)
     assert not Unit.objects.filter(name="高平市新单位").exists()
 
 

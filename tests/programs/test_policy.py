@@ -40,45 +40,45 @@ def refusal(world, **changes) -> str:
 
 
 def test_D2_annual_due_month_13_is_refused_naming_the_field(world):
-    assert refusal(world, annual_due_month=13) == "年度总结截止月:不能大于 12。"
+    assert refusal(world, annual_due_month=13) == "年度总结截止月：不能大于 12。"
 
 
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"term_months": 0}, "挂职期限(月):不能小于 1。"),
-        ({"term_months": 121}, "挂职期限(月):不能大于 120。"),
-        ({"min_education": 7}, "最低学历:"),
-        ({"max_age_county_level": 17}, "县处级年龄上限(周岁):不能小于 18。"),
-        ({"max_age_township_level": 66}, "乡科级年龄上限(周岁):不能大于 65。"),
-        ({"max_age_general": 0}, "一般干部年龄上限(周岁):不能小于 18。"),
-        ({"selection_mode": "lottery"}, "报名方式:"),
-        ({"shortlist_ratio": 0}, "初步人选差额比例(1:N):不能小于 1。"),
-        ({"shortlist_ratio": 11}, "初步人选差额比例(1:N):不能大于 10。"),
-        ({"shortlist_ratio_scope": "county"}, "差额比例计算范围:"),
-        ({"notice_working_days": 0}, "公示期(工作日):不能小于 1。"),
-        ({"notice_working_days": 31}, "公示期(工作日):不能大于 30。"),
-        ({"batch_size": 0}, "每批人数:不能小于 1。"),
-        ({"leave_threshold_days": "0"}, "挂职单位审批请假天数上限:不能小于 0.5。"),
-        ({"leave_threshold_days": "30.5"}, "挂职单位审批请假天数上限:不能大于 30。"),
-        ({"leave_threshold_days": "2.3"}, "挂职单位审批请假天数上限:应以半天(0.5 天)为单位。"),
-        ({"leave_escalation_mode": "ignore"}, "超过上限的请假:"),
-        ({"leave_day_counting": "hours"}, "请假天数计算:"),
-        ({"half_year_due_days": 91}, "半年汇报截止(半年结束后天数):不能大于 90。"),
-        ({"annual_due_month": 0}, "年度总结截止月:不能小于 1。"),
-        ({"annual_due_day": 0}, "年度总结截止日:不能小于 1。"),
-        ({"annual_due_day": 32}, "年度总结截止日:不能大于 31。"),
-        ({"annual_due_month": 4, "annual_due_day": 31}, "年度总结截止日:4月没有31日。"),
-        ({"annual_due_month": 2, "annual_due_day": 30}, "年度总结截止日:2月没有30日。"),
-        ({"quarterly_due_days": 61}, "季度报告截止(季度结束后天数):不能大于 60。"),
-        ({"term_end_replaces_within_days": 91}, "期满报告替代相邻半年汇报的天数:不能大于 90。"),
-        ({"mentors_per_cadre": 6}, "每人帮带责任人数:不能大于 5。"),
-        ({"excellent_cap_percent": 101}, "优秀比例上限(%):不能大于 100。"),
-        ({"excellent_rounding": "random"}, "优秀名额取整方式:"),
-        ({"admonition_below_percent": 101}, "诫勉谈话满意率线(%):不能大于 100。"),
-        ({"recall_below_percent": 70}, "召回满意率线(%):不能高于诫勉谈话满意率线(60%)。"),
-        ({"admonition_below_percent": 40}, "召回满意率线(%):不能高于诫勉谈话满意率线(40%)。"),
-        ({"investment_excellent_yuan": 0}, "引进项目投资达此额年终定为优秀(元):不能小于 1。"),
+        ({"term_months": 0}, "挂职期限（月）：不能小于 1。"),
+        ({"term_months": 121}, "挂职期限（月）：不能大于 120。"),
+        ({"min_education": 7}, "最低学历："),
+        ({"max_age_county_level": 17}, "县处级年龄上限（周岁）：不能小于 18。"),
+        ({"max_age_township_level": 66}, "乡科级年龄上限（周岁）：不能大于 65。"),
+        ({"max_age_general": 0}, "一般干部年龄上限（周岁）：不能小于 18。"),
+        ({"selection_mode": "lottery"}, "报名方式："),
+        ({"shortlist_ratio": 0}, "初步人选差额比例（1:N）：不能小于 1。"),
+        ({"shortlist_ratio": 11}, "初步人选差额比例（1:N）：不能大于 10。"),
+        ({"shortlist_ratio_scope": "county"}, "差额比例计算范围："),
+        ({"notice_working_days": 0}, "公示期（工作日）：不能小于 1。"),
+        ({"notice_working_days": 31}, "公示期（工作日）：不能大于 30。"),
+        ({"batch_size": 0}, "每批人数：不能小于 1。"),
+        ({"leave_threshold_days": "0"}, "挂职单位审批请假天数上限：不能小于 0.5。"),
+        ({"leave_threshold_days": "30.5"}, "挂职单位审批请假天数上限：不能大于 30。"),
+        ({"leave_threshold_days": "2.3"}, "挂职单位审批请假天数上限：应以半天（0.5 天）为单位。"),
+        ({"leave_escalation_mode": "ignore"}, "超过上限的请假："),
+        ({"leave_day_counting": "hours"}, "请假天数计算："),
+        ({"half_year_due_days": 91}, "半年汇报截止（半年结束后天数）：不能大于 90。"),
+        ({"annual_due_month": 0}, "年度总结截止月：不能小于 1。"),
+        ({"annual_due_day": 0}, "年度总结截止日：不能小于 1。"),
+        ({"annual_due_day": 32}, "年度总结截止日：不能大于 31。"),
+        ({"annual_due_month": 4, "annual_due_day": 31}, "年度总结截止日：4月没有31日。"),
+        ({"annual_due_month": 2, "annual_due_day": 30}, "年度总结截止日：2月没有30日。"),
+        ({"quarterly_due_days": 61}, "季度报告截止（季度结束后天数）：不能大于 60。"),
+        ({"term_end_replaces_within_days": 91}, "期满报告替代相邻半年汇报的天数：不能大于 90。"),
+        ({"mentors_per_cadre": 6}, "每人帮带责任人数：不能大于 5。"),
+        ({"excellent_cap_percent": 101}, "优秀比例上限（%）：不能大于 100。"),
+        ({"excellent_rounding": "random"}, "优秀名额取整方式："),
+        ({"admonition_below_percent": 101}, "诫勉谈话满意率线（%）：不能大于 100。"),
+        ({"recall_below_percent": 70}, "召回满意率线（%）：不能高于诫勉谈话满意率线（60%）。"),
+        ({"admonition_below_percent": 40}, "召回满意率线（%）：不能高于诫勉谈话满意率线（40%）。"),
+        ({"investment_excellent_yuan": 0}, "引进项目投资达此额年终定为优秀（元）：不能小于 1。"),
     ],
 )
 def test_D2_every_setting_is_range_checked_with_a_chinese_message_naming_it(world, changes, message):
@@ -87,7 +87,7 @@ def test_D2_every_setting_is_range_checked_with_a_chinese_message_naming_it(worl
 
 def test_D2_several_errors_are_reported_together(world):
     message = refusal(world, term_months=0, annual_due_month=13)
-    assert "挂职期限(月):不能小于 1。" in message and "年度总结截止月:不能大于 12。" in message
+    assert "挂职期限（月）：不能小于 1。" in message and "年度总结截止月：不能大于 12。" in message
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_D2_every_shipped_preset_is_valid(world):
 
 def test_D2_a_preset_is_edited_through_its_service_validated_and_audited(world):
     preset = PolicyPreset.objects.get(code="jiangdong")
-    with pytest.raises(ProgramsError, match="年度总结截止日:9月没有31日。"):
+    with pytest.raises(ProgramsError, match="年度总结截止日：9月没有31日。"):
         services.policy_preset_update(acting_user=world.admin, preset=preset, annual_due_month=9, annual_due_day=31)
     with pytest.raises(ProgramAccessDenied):
         services.policy_preset_update(acting_user=world.users["orgstaff"], preset=preset, term_months=9)
@@ -297,11 +297,11 @@ def test_D2_the_administrator_edits_a_preset_on_its_page_through_the_service(cli
     page = reverse("admin:programs_policypreset_change", args=[preset.pk])
     client.force_login(world.admin)
     data = changeform_data(client.get(page))
-    data.update(term_months="9", description="江东区(修订)")
+    data.update(term_months="9", description="江东区（修订）")
     response = client.post(page, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     preset.refresh_from_db()
-    assert (preset.term_months, preset.description) == (9, "江东区(修订)")
+    assert (preset.term_months, preset.description) == (9, "江东区（修订）")
     log = AuditLog.objects.get(action="policy_preset_update")
     assert log.actor == world.admin and set(log.data) == {"term_months", "description"}
     data.update(annual_due_month="2", annual_due_day="30")
@@ -338,7 +338,7 @@ def test_R10_placements_with_fewer_mentors_than_the_policy_asks_are_listed(clien
     assert gap_rows(client, staff, "mentor") == []
     assert [cells[0] for cells in gap_rows(client, world.users["hzstaff"], "mentor")] == ["陈静"]
     services.program_policy_update(acting_user=staff, program=world.program, mentors_per_cadre=2)  # as 江东 asks
-    assert gap_rows(client, staff, "mentor") == [["李明", world.program, "泽州县巴公镇", "在岗", "刘洋(领导帮带)", 1, 2]]
+    assert gap_rows(client, staff, "mentor") == [["李明", world.program, "泽州县巴公镇", "在岗", "刘洋（领导帮带）", 1, 2]]
     assert [cells[0] for cells in gap_rows(client, world.users["orgstaff"], "mentor")] == ["李明"]
     assert [cells[0] for cells in gap_rows(client, world.users["gaopingstaff"], "mentor")] == []
     services.mentor_save(acting_user=staff, mentor=Mentor(

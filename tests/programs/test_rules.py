@@ -112,7 +112,7 @@ def test_R4_down_to_a_county_unit_message_reads_in_chinese():
     assert message.startswith("挂职方式与单位层级不符")
     assert "泽州县发展和改革局" in message and "泽州县信访局" in message
     assert message.count("县级") == 2
-    assert "乡镇(街道)、村(社区)" in message  # what 下挂 would need
+    assert "乡镇（街道）、村（社区）" in message  # what 下挂 would need
 
 
 def test_R4_lateral_to_an_ordinary_department_names_the_kind():
@@ -123,7 +123,7 @@ def test_R4_lateral_to_an_ordinary_department_names_the_kind():
         )
     message = str(excinfo.value)
     assert "信访部门或重点工程建设项目" in message
-    assert "县级(党政机关)" in message
+    assert "县级（党政机关）" in message
 
 
 def test_R4_external_to_a_local_unit_says_it_is_local():

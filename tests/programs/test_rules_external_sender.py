@@ -197,7 +197,7 @@ def test_R4_the_flag_is_imported_and_exported(client, world):
     bad = run_import(UnitResource, user, workbook([
         ["泽州县委宣传部", "县", "党政机关", "山西省晋城市泽州县", "", "泽州县委组织部", "是"],
     ], headers), name="单位.xlsx")
-    assert "第 2 行“市直综合部门”:只有市级单位可以标为市直综合部门。" in bad.error_lines
+    assert "第 2 行“市直综合部门”：只有市级单位可以标为市直综合部门。" in bad.error_lines
     assert not Unit.objects.filter(name="泽州县委宣传部").exists()
 
     client.force_login(world.users["orgstaff"])

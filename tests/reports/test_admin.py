@@ -202,7 +202,7 @@ def test_R12_accept_action_accepts_submitted_and_reports_refusals_per_row(client
     assert q1.status == S.ACCEPTED and q1.decided_by == world.users["countystaff"]
     assert q4.status == S.PENDING
     msgs = messages_of(response)
-    assert f"{q4}:报告不能从“未提交”变为“已通过”。" in msgs
+    assert f"{q4}：报告不能从“未提交”变为“已通过”。" in msgs
     assert "已审核通过 1 份报告。" in msgs
     assert AuditLog.objects.filter(action="report_accept", target_id=str(q1.pk)).count() == 1
     assert q1.reviews.get(kind="accept").text == "写得实在"
@@ -258,18 +258,18 @@ def test_R12_print_renders_the_latest_version_escaped_with_facts_and_reviews(cli
     q1 = scheduled(world)[(K.QUARTERLY, 1)]
     submit(q1, sections={"done": "第一版", "next": "计划"}, at=at(dt.date(2026, 4, 8)))
     review_services.report_return(acting_user=world.users["countystaff"], report=q1, reason="请补充")
-    submit(q1, sections={"done": "<script>alert(1)</script>\n第二行", "next": "计划二"}, at=at(dt.date(2026, 4, 20)))
+    submit(q1, sections={"done": "<script>alert（1）</script>\n第二行", "next": "计划二"}, at=at(dt.date(2026, 4, 20)))
     review_services.report_comment(acting_user=world.users["hostunit"], report=q1, text="挂职单位<b>意见</b>")
     client.force_login(world.users["countystaff"])
     response = client.get(print_url(q1))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>第二行" in html
+    assert "&lt;script&gt;alert（1）&lt;/script&gt;<br>第二行" in html
     assert "<script>alert(1)" not in html
     assert "挂职单位&lt;b&gt;意见&lt;/b&gt;" in html
     assert "请补充" not in html  # the return was about version 1
     for text in ("本季度工作完成情况", "下季度工作计划", "计划二", "李明", "泽州县发展和改革局", "泽州县巴公镇",
-                 "党委委员、副镇长", "第2版(共2版)", "按时提交", "@page", "@media print"):
+                 "党委委员、副镇长", "第2版（共2版）", "按时提交", "@page", "@media print"):
         assert text in html, text
     assert "<link" not in html and "src=" not in html  # no external assets
 

@@ -133,7 +133,7 @@ def test_D6_the_list_needs_a_login_and_a_role(client, world):
 def test_R12_the_draft_is_the_cadres_alone_until_submitted(client, world, q1):
     writing.report_draft_save(acting_user=world.users["cadre"], report=q1, sections={"done": "草稿中的一句话"})
     html = html_of(login(client, world, "cadre").get(reverse("reports:detail", args=[q1.pk])))
-    assert "草稿中的一句话" in html and "草稿(尚未提交,仅本人可见)" in html and "继续撰写" in html
+    assert "草稿中的一句话" in html and "草稿（尚未提交，仅本人可见）" in html and "继续撰写" in html
     for username in ("hostunit", "mentor", "countystaff"):
         html = html_of(login(client, world, username).get(reverse("reports:detail", args=[q1.pk])))
         assert "草稿中的一句话" not in html and "该报告尚未提交。" in html, username
@@ -150,7 +150,7 @@ def test_R12_every_version_stays_readable(client, world, q1, media):
     response = client.post(reverse("reports:submit", args=[q1.pk]),
                            draft_post(q1, {"done": "第二版内容", "next": "计划二"}))
     assert response.status_code == 302 and response["Location"] == reverse("reports:detail", args=[q1.pk])
-    assert "报告已提交(第2版)。" in messages_of(response)
+    assert "报告已提交（第2版）。" in messages_of(response)
 
     for username in ("cadre", "hostunit", "mentor", "countystaff", "orgstaff"):
         login(client, world, username)
@@ -180,7 +180,7 @@ def test_R12_the_editor_shows_the_sections_and_saves_without_scripts(client, wor
     login(client, world, "cadre")
     html = html_of(client.get(reverse("reports:edit", args=[half.pk])))
     for heading in ("思想", "学习", "工作", "生活"):
-        assert f">{heading}:</label>" in html or f">{heading}</label>" in html, heading
+        assert f">{heading}：</label>" in html or f">{heading}</label>" in html, heading
     assert 'name="section_thought"' in html and 'data-autosave="sections.thought"' in html
     assert f'data-autosave-url="{reverse("reports:autosave", args=[half.pk])}"' in html
     assert "/static/js/reports.js" in html and "data-confirm=" in html
@@ -207,7 +207,7 @@ def test_R12_submit_from_the_editor_saves_first_and_lists_missing_sections(clien
     login(client, world, "cadre")
     response = client.post(reverse("reports:submit", args=[q1.pk]), draft_post(q1, {"done": "写了一半", "next": ""}))
     assert response.status_code == 302 and response["Location"] == reverse("reports:edit", args=[q1.pk])
-    assert "以下部分尚未填写,不能提交:下季度工作计划。" in messages_of(response)
+    assert "以下部分尚未填写，不能提交：下季度工作计划。" in messages_of(response)
     q1.refresh_from_db()
     assert q1.status == S.PENDING and q1.draft["done"] == "写了一半"  # nothing typed is lost
 
@@ -221,7 +221,7 @@ def test_R12_after_submission_the_editor_is_closed(client, world, q1):
     assert response.status_code == 302
     response = client.post(reverse("reports:autosave", args=[q1.pk]), json.dumps({"sections": {"done": "改了"}}),
                            content_type="application/json")
-    assert response.status_code == 400 and json.loads(response.content)["error"] == "报告当前状态为“已提交”,不能修改。"
+    assert response.status_code == 400 and json.loads(response.content)["error"] == "报告当前状态为“已提交”，不能修改。"
     response = client.post(reverse("reports:submit", args=[q1.pk]))
     assert "报告不能从“已提交”变为“已提交”。" in messages_of(response)
     q1.refresh_from_db()
@@ -246,10 +246,10 @@ def test_R12_autosave_answers_json_with_the_time(client, world, q1):
 
 
 @pytest.mark.parametrize(("body", "error"), [
-    ("not json", "内容格式不正确,未能自动保存。"),
-    ("[1, 2]", "内容格式不正确,未能自动保存。"),
-    (json.dumps({"sections": {"<img src=x onerror=alert(1)>": "x"}}), "报告内容包含本类报告没有的部分,请刷新页面后重试。"),
-    (json.dumps({"sections": {"done": "字" * 20001}}), "“本季度工作完成情况”不能超过 20000 字(现为 20001 字)。"),
+    ("not json", "内容格式不正确，未能自动保存。"),
+    ("[1, 2]", "内容格式不正确，未能自动保存。"),
+    (json.dumps({"sections": {"<img src=x onerror=alert(1)>": "x"}}), "报告内容包含本类报告没有的部分，请刷新页面后重试。"),
+    (json.dumps({"sections": {"done": "字" * 20001}}), "“本季度工作完成情况”不能超过 20000 字（现为 20001 字）。"),
 ])
 def test_R12_autosave_refusals_are_json_errors(client, world, q1, body, error):
     login(client, world, "cadre")

@@ -107,19 +107,19 @@ def test_R12_timeline_shows_each_report_with_its_deadline_state(story):
     Report.objects.filter(pk=story.reports[(K.TERM_END, 1)].pk).update(status=S.CANCELLED, cancelled_reason="变更")
     events = timeline(story.users["cadre"], story.placement)
     assert sorted(events) == sorted([
-        (dt.date(2026, 4, 8), "2026年第1季度工作报告:按时提交", "ok"),
-        (dt.date(2026, 7, 10), "2026年第2季度工作报告:逾期未交", "danger"),
-        (dt.date(2026, 9, 10), "第1次半年书面汇报:按时提交", "ok"),
-        (dt.date(2026, 10, 10), "2026年第3季度工作报告:待提交", ""),
-        (dt.date(2027, 1, 10), "2026年第4季度工作报告:待提交", ""),
-        (dt.date(2027, 1, 15), "2026年度书面总结:待提交", ""),
+        (dt.date(2026, 4, 8), "2026年第1季度工作报告：按时提交", "ok"),
+        (dt.date(2026, 7, 10), "2026年第2季度工作报告：逾期未交", "danger"),
+        (dt.date(2026, 9, 10), "第1次半年书面汇报：按时提交", "ok"),
+        (dt.date(2026, 10, 10), "2026年第3季度工作报告：待提交", ""),
+        (dt.date(2027, 1, 10), "2026年第4季度工作报告：待提交", ""),
+        (dt.date(2027, 1, 15), "2026年度书面总结：待提交", ""),
     ])  # the cancelled term-end report is not shown
 
 
 def test_R12_late_submission_is_a_warning_on_the_timeline(story):
     mark_submitted(story.reports[(K.QUARTERLY, 2)], at(dt.date(2026, 7, 20)))
     events = {title: (day, tone) for day, title, tone in timeline(story.users["cadre"], story.placement)}
-    assert events["2026年第2季度工作报告:逾期提交"] == (dt.date(2026, 7, 20), "warning")
+    assert events["2026年第2季度工作报告：逾期提交"] == (dt.date(2026, 7, 20), "warning")
 
 
 def test_D6_timeline_is_scoped_to_the_user(story):

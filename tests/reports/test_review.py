@@ -209,8 +209,8 @@ def test_D1_others_cannot_decide(world, q1, name, move):
 @pytest.mark.parametrize(("name", "role"), [("hostunit", "host_unit"), ("hostclerk", "host_unit"), ("mentor", "mentor")])
 def test_D6_host_unit_and_mentor_comment_on_the_latest_version(world, q1, name, role):
     user = world.users[name]
-    review = review_services.report_comment(acting_user=user, report=q1, text="  工作扎实,\n建议多下村。 ")
-    assert (review.kind, review.role, review.author, review.text) == ("comment", role, user, "工作扎实,\n建议多下村。")
+    review = review_services.report_comment(acting_user=user, report=q1, text="  工作扎实，\n建议多下村。 ")
+    assert (review.kind, review.role, review.author, review.text) == ("comment", role, user, "工作扎实，\n建议多下村。")
     assert review.version.number == 1
     q1.refresh_from_db()
     assert q1.status == S.SUBMITTED  # a comment moves nothing
@@ -219,7 +219,7 @@ def test_D6_host_unit_and_mentor_comment_on_the_latest_version(world, q1, name, 
     notification = cadre_notifications(world).get()
     label = "挂职单位" if role == "host_unit" else "帮带责任人"
     assert notification.title == f"{label}对您的{q1.label}提出了评阅意见"
-    assert notification.body == "工作扎实,\n建议多下村。"
+    assert notification.body == "工作扎实，\n建议多下村。"
 
 
 @pytest.mark.parametrize("name", ["gphost", "township", "sendunit", "cadre", "othercadre", "countystaff", "nobody"])
@@ -258,7 +258,7 @@ def test_D6_comments_only_on_a_submitted_or_accepted_report(world, status):
     report = set_status(scheduled(world)[(K.QUARTERLY, 2)], status)
     with pytest.raises(ReportError) as refused:
         review_services.report_comment(acting_user=world.users["hostunit"], report=report, text="意见")
-    assert refused.value.message == f"报告当前状态为“{S(status).label}”,不能评阅。"
+    assert refused.value.message == f"报告当前状态为“{S(status).label}”，不能评阅。"
 
 
 def test_D6_an_accepted_report_may_still_be_commented_on(world, q1):
@@ -345,7 +345,7 @@ def test_D6_comment_view_shows_refusals_and_saves_nothing(client, world, q1):
     pending = scheduled(world)[(K.QUARTERLY, 2)]
     response = client.post(comment_url(pending), {"text": "意见"})
     assert response.status_code == 302
-    assert [str(m) for m in get_messages(response.wsgi_request)][-1] == "报告当前状态为“未提交”,不能评阅。"
+    assert [str(m) for m in get_messages(response.wsgi_request)][-1] == "报告当前状态为“未提交”，不能评阅。"
     assert not ReportReview.objects.exists()
 
 

@@ -106,7 +106,7 @@ def test_D5_an_annual_summary_due_on_29_february_is_due_on_the_28th_in_a_common_
 
 def test_D2_a_policy_the_schedule_cannot_read_never_reaches_the_nightly_job(world):
     """Month 13 used to be stored and then crash every night's run (calendar.IllegalMonthError)."""
-    with pytest.raises(ProgramsError, match="年度总结截止月:不能大于 12。"):
+    with pytest.raises(ProgramsError, match="年度总结截止月：不能大于 12。"):
         program_services.program_policy_update(acting_user=world.admin, program=world.program, annual_due_month=13)
     with pytest.raises(IntegrityError), transaction.atomic():
         ProgramPolicy.objects.filter(program=world.program).update(annual_due_month=13)
@@ -187,7 +187,7 @@ def test_D5_early_end_cancels_reports_not_yet_due_and_keeps_drafts(world):
     annual.save()
     program_services.placement_transition(
         acting_user=world.admin, placement=world.placement, to_status="ended_early", effective_date=dt.date(2026, 11, 30),
-        note="工作需要,提前返回",
+        note="工作需要，提前返回",
     )
     reports_schedule(placement=world.placement)
     states = {(r.kind, r.sequence): r.status for r in world.placement.reports.all()}

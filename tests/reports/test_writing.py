@@ -118,7 +118,7 @@ def test_R12_autosave_moves_draft_saved_at_without_an_audit_row_and_keeps_other_
 def test_R12_unknown_sections_are_refused_without_echoing_them(world, q1):
     with pytest.raises(ReportError) as refused:
         writing.report_draft_save(acting_user=world.users["cadre"], report=q1, sections={"done": "x", "<b>evil": "y"})
-    assert refused.value.message == "报告内容包含本类报告没有的部分,请刷新页面后重试。"
+    assert refused.value.message == "报告内容包含本类报告没有的部分，请刷新页面后重试。"
     q1.refresh_from_db()
     assert q1.draft == {} and q1.draft_saved_at is None
 
@@ -127,7 +127,7 @@ def test_R12_a_section_over_the_limit_is_refused_naming_it(world, q1):
     too_long = "字" * (writing.SECTION_MAX_LENGTH + 1)
     with pytest.raises(ReportError) as refused:
         writing.report_draft_save(acting_user=world.users["cadre"], report=q1, sections={"done": "好", "next": too_long})
-    assert refused.value.message == "“下季度工作计划”不能超过 20000 字(现为 20001 字)。"
+    assert refused.value.message == "“下季度工作计划”不能超过 20000 字（现为 20001 字）。"
     q1.refresh_from_db()
     assert q1.draft == {}
     # Exactly at the limit is fine; CRLF counts as one character.
@@ -139,7 +139,7 @@ def test_R12_a_section_over_the_limit_is_refused_naming_it(world, q1):
     ({"title": "题" * 201}, "标题不能超过 200 字。"),
     ({"term_end_form": "research"}, "只有期满报告需要选择报告形式。"),
     ({"sections": {"done": 5}}, "“本季度工作完成情况”的内容格式不正确。"),
-    ({"sections": ["done"]}, "报告内容格式不正确,请刷新页面后重试。"),
+    ({"sections": ["done"]}, "报告内容格式不正确，请刷新页面后重试。"),
 ])
 def test_R12_malformed_drafts_are_refused(world, q1, kwargs, message):
     kwargs = {"sections": {}, **kwargs}
@@ -210,7 +210,7 @@ def test_R12_every_section_is_required_and_the_refusal_lists_the_missing_heading
     writing.report_draft_save(acting_user=cadre, report=half, sections={"thought": "有体会", "study": "  \n ", "work": "做了"})
     with pytest.raises(ReportError) as refused:
         writing.report_submit(acting_user=cadre, report=half, today=dt.date(2026, 9, 10))
-    assert refused.value.message == "以下部分尚未填写,不能提交:学习、生活。"
+    assert refused.value.message == "以下部分尚未填写，不能提交：学习、生活。"
     half.refresh_from_db()
     assert half.status == S.PENDING and not half.versions.exists()
 
@@ -219,7 +219,7 @@ def test_R12_the_term_end_report_needs_its_form(world):
     term_end = scheduled(world)[(K.TERM_END, 1)]
     cadre = world.users["cadre"]
     writing.report_draft_save(acting_user=cadre, report=term_end, sections=full_sections(term_end))
-    with pytest.raises(ReportError, match=r"请选择期满报告的形式\(工作报告或调研报告\)后再提交。"):
+    with pytest.raises(ReportError, match="请选择期满报告的形式（工作报告或调研报告）后再提交。"):
         writing.report_submit(acting_user=cadre, report=term_end, today=dt.date(2027, 2, 20))
     writing.report_draft_save(acting_user=cadre, report=term_end, sections={}, term_end_form="work")
     version = writing.report_submit(acting_user=cadre, report=term_end, today=dt.date(2027, 2, 20))
@@ -232,7 +232,7 @@ def test_R12_nothing_is_submitted_before_its_period_begins(world):
     writing.report_draft_save(acting_user=cadre, report=q2, sections=full_sections(q2))  # drafting early is fine
     with pytest.raises(ReportError) as refused:
         writing.report_submit(acting_user=cadre, report=q2, today=dt.date(2026, 3, 31))
-    assert refused.value.message == "2026年第2季度工作报告所属期间自 2026-04-01 开始,开始前不能提交。"
+    assert refused.value.message == "2026年第2季度工作报告所属期间自 2026-04-01 开始，开始前不能提交。"
     assert writing.report_submit(acting_user=cadre, report=q2, today=dt.date(2026, 4, 1)).number == 1
 
 
@@ -241,7 +241,7 @@ def test_R12_a_submitted_report_is_frozen(world, q1, media):
     cadre = world.users["cadre"]
     with pytest.raises(ReportError) as refused:
         writing.report_draft_save(acting_user=cadre, report=q1, sections={"done": "偷偷改"})
-    assert refused.value.message == "报告当前状态为“已提交”,不能修改。"
+    assert refused.value.message == "报告当前状态为“已提交”，不能修改。"
     with pytest.raises(ReportError) as refused:
         writing.report_submit(acting_user=cadre, report=q1, today=dt.date(2026, 4, 9))
     assert refused.value.message == "报告不能从“已提交”变为“已提交”。"
@@ -261,7 +261,7 @@ def test_R12_cancelled_and_accepted_reports_take_no_more_writing(world, q1, stat
     cadre = world.users["cadre"]
     with pytest.raises(ReportError) as refused:
         writing.report_draft_save(acting_user=cadre, report=q1, sections={"done": "新内容"})
-    assert refused.value.message == f"报告当前状态为“{label}”,不能修改。"
+    assert refused.value.message == f"报告当前状态为“{label}”，不能修改。"
     with pytest.raises(ReportError) as refused:
         writing.report_submit(acting_user=cadre, report=q1, today=dt.date(2026, 4, 8))
     assert refused.value.message == f"报告不能从“{label}”变为“已提交”。"
@@ -281,10 +281,10 @@ def test_R12_a_returned_report_is_revised_and_every_version_kept(world, q1, medi
 
     # A returned report is writable again; the first version's attachment stays bound to it.
     first_attachment = q1.attachments.get()
-    with pytest.raises(ReportError, match="已随第1版提交,不能删除"):
+    with pytest.raises(ReportError, match="已随第1版提交，不能删除"):
         writing.report_attachment_remove(acting_user=cadre, attachment=first_attachment)
     writing.report_attachment_add(acting_user=cadre, report=q1, upload=pdf("补充数据.pdf"))
-    version = write_and_submit(world, q1, sections={"done": "第二版内容,补充了数据"}, when=second_at)
+    version = write_and_submit(world, q1, sections={"done": "第二版内容，补充了数据"}, when=second_at)
 
     q1.refresh_from_db()
     assert version.number == 2 and q1.status == S.SUBMITTED and q1.return_reason == ""
@@ -292,12 +292,12 @@ def test_R12_a_returned_report_is_revised_and_every_version_kept(world, q1, medi
     assert q1.deadline_state() == DeadlineState.ON_TIME  # judged by the first submission
     versions = {v.number: v for v in q1.versions.all()}
     assert versions[1].sections == {"done": "第一版内容", "next": "第一版计划"}
-    assert versions[2].sections == {"done": "第二版内容,补充了数据", "next": "第一版计划"}
+    assert versions[2].sections == {"done": "第二版内容，补充了数据", "next": "第一版计划"}
     assert {a.original_name: a.version.number for a in q1.attachments.all()} == {"第一版附件.pdf": 1, "补充数据.pdf": 2}
     submits = AuditLog.objects.filter(action="report_submit", target_id=str(q1.pk)).order_by("id")
     assert [(log.data["from"], log.data["version"]) for log in submits] == [("pending", 1), ("returned", 2)]
     assert Notification.objects.filter(recipient=world.users["hostunit"],
-                                       title="李明提交了修改后的2026年第1季度工作报告(第2版)").exists()
+                                       title="李明提交了修改后的2026年第1季度工作报告（第2版）").exists()
 
 
 # --- attachments -------------------------------------------------------------------------------------
@@ -319,9 +319,9 @@ def test_R12_attachments_are_stored_under_server_made_names(world, q1, media):
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
-    ("setup.exe", EXE, "文件“setup.exe”的类型不受支持:只能上传 PDF、Word(.doc/.docx)或图片(.jpg/.png)。"),
+    ("setup.exe", EXE, "文件“setup.exe”的类型不受支持：只能上传 PDF、Word（.doc/.docx）或图片（.jpg/.png）。"),
     ("page.html", b"<html><script>alert(1)</script>", "文件“page.html”的类型不受支持"),
-    ("总结.pdf", EXE, "文件“总结.pdf”的内容与扩展名不符,可能已损坏或被改名,请重新导出后上传。"),
+    ("总结.pdf", EXE, "文件“总结.pdf”的内容与扩展名不符，可能已损坏或被改名，请重新导出后上传。"),
     ("照片.jpg", PNG, "文件“照片.jpg”的内容与扩展名不符"),
     ("no-extension", PDF, "的类型不受支持"),
 ])
@@ -335,7 +335,7 @@ def test_R12_attachment_types_are_checked_by_content(world, q1, media, name, con
 
 def test_R12_attachment_size_is_limited(world, q1, media, settings):
     settings.UPLOAD_DOCUMENT_MAX_BYTES = 100
-    with pytest.raises(ReportError, match="大小为 135\xa0字节,超过 100\xa0字节 的上限"):
+    with pytest.raises(ReportError, match="大小为 135\xa0字节，超过 100\xa0字节 的上限"):
         writing.report_attachment_add(acting_user=world.users["cadre"], report=q1, upload=pdf(content=PDF + b"\0" * 100))
     assert writing.report_attachment_add(acting_user=world.users["cadre"], report=q1, upload=pdf()).size == len(PDF)
 

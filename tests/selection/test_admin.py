@@ -96,7 +96,7 @@ def test_R5_the_changelist_shows_eligibility_and_priority_per_candidate(client, 
     login(client, scene.staff)
     content = client.get(url("application")).content.decode()
     assert "✓" in content
-    assert "年龄 42 岁,超过乡科级 40 岁的上限" in content
+    assert "年龄 42 岁，超过乡科级 40 岁的上限" in content
     assert "派出单位与经济工作、民生密切相关 +10" in content  # 泽州县发展和改革局 (R6)
 
 
@@ -197,7 +197,7 @@ def test_D7_shortlist_action_refuses_a_short_list_on_its_form_and_changes_nothin
         "meeting_on": "2027-01-20", "document_number": "泽组部务会〔2027〕3号",
     })
     assert response.status_code == 200
-    assert "本项目有 2 个名额,按 1:2 至少需要 4 名初步人选,现有 3 名,还差 1 名。" in response.context["form"].non_field_errors()
+    assert "本项目有 2 个名额，按 1:2 至少需要 4 名初步人选，现有 3 名，还差 1 名。" in response.context["form"].non_field_errors()
     assert status_of(scene, "周杰") == S.RECOMMENDED
     scene.selection.refresh_from_db()
     assert scene.selection.stage == Stage.ANNOUNCED
@@ -211,7 +211,7 @@ def test_R5_shortlist_action_asks_for_a_reason_per_ineligible_candidate(client, 
     sun = scene.applications["孙涛"]
     response = client.post(url("application"), {"action": "action_shortlist", "_selected_action": [a.pk for a in chosen]})
     assert f"override_{sun.pk}" in response.context["form"].fields
-    assert "孙涛 不符合:年龄 42 岁,超过乡科级 40 岁的上限" in response.content.decode()
+    assert "孙涛 不符合：年龄 42 岁，超过乡科级 40 岁的上限" in response.content.decode()
     monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2027, 1, 20))
     response = post_action(
         client, "application", "action_shortlist", chosen, apply="1", meeting_on="2027-01-20",
@@ -249,7 +249,7 @@ def test_R7_notice_and_conclusion_actions(client, scene, monkeypatch):
     assert not Placement.objects.filter(program=scene.program).exists()
     monkeypatch.setattr(timezone, "localdate", lambda *args: AFTER_NOTICE)
     response = post_action(client, "selection", "action_conclude", [scene.selection], apply="1")
-    assert "已完成 1 个选派工作,拟选派人选已生成拟任挂职安排。" in messages_of(response)
+    assert "已完成 1 个选派工作，拟选派人选已生成拟任挂职安排。" in messages_of(response)
     assert set(Placement.objects.filter(program=scene.program).values_list("cadre__name", flat=True)) == {"周杰", "王芳"}
 
 

@@ -114,16 +114,16 @@ def test_R5_jincheng_needs_only_education_and_age(program_for, candidate):
     [
         ("jincheng", E.JUNIOR_COLLEGE, True, []),  # just inside 晋城
         ("jincheng", E.JUNIOR_COLLEGE, False, []),  # 晋城 does not ask for full-time
-        ("jincheng", E.SECONDARY, True, [("education", "学历为中专,低于大专的要求")]),  # just outside
-        ("jincheng", E.HIGH_SCHOOL, True, [("education", "学历为高中及以下,低于大专的要求")]),
+        ("jincheng", E.SECONDARY, True, [("education", "学历为中专，低于大专的要求")]),  # just outside
+        ("jincheng", E.HIGH_SCHOOL, True, [("education", "学历为高中及以下，低于大专的要求")]),
         ("anqiu", E.BACHELOR, True, []),  # just inside 安丘
         ("anqiu", E.MASTER, True, []),
         ("anqiu", E.DOCTOR, True, []),
-        ("anqiu", E.JUNIOR_COLLEGE, True, [("education", "学历为大专,低于本科的要求")]),  # just outside
-        ("anqiu", E.BACHELOR, False, [("full_time", "学历“本科”非全日制,要求全日制本科以上")]),
-        ("anqiu", E.MASTER, False, [("full_time", "学历“硕士”非全日制,要求全日制本科以上")]),
+        ("anqiu", E.JUNIOR_COLLEGE, True, [("education", "学历为大专，低于本科的要求")]),  # just outside
+        ("anqiu", E.BACHELOR, False, [("full_time", "学历“本科”非全日制，要求全日制本科以上")]),
+        ("anqiu", E.MASTER, False, [("full_time", "学历“硕士”非全日制，要求全日制本科以上")]),
         # Too low and part-time: one failure, the education one.
-        ("anqiu", E.JUNIOR_COLLEGE, False, [("education", "学历为大专,低于本科的要求")]),
+        ("anqiu", E.JUNIOR_COLLEGE, False, [("education", "学历为大专，低于本科的要求")]),
     ],
 )
 def test_R5_education_and_full_time(program_for, candidate, code, education, full_time, expected):
@@ -154,7 +154,7 @@ def test_R5_jincheng_age_cap_by_rank_tier(program_for, candidate, rank, cap, tie
     assert outside.birth_date + relativedelta(years=cap + 1) == REF
     assert check(inside, program) == []
     assert check(outside, program) == [
-        EligibilityFailure(rule="age", message=f"年龄 {cap + 1} 岁,超过{tier} {cap} 岁的上限")
+        EligibilityFailure(rule="age", message=f"年龄 {cap + 1} 岁，超过{tier} {cap} 岁的上限")
     ]
 
 
@@ -162,7 +162,7 @@ def test_R5_anqiu_age_cap_is_jinchengs_40_for_deputy_section_cadres(program_for,
     """安丘 names no age: the 晋城 value applies (D2)."""
     program = program_for("anqiu")
     assert check(candidate(birth=D(1985, 3, 2)), program) == []  # 40, turns 41 on 2026-03-02
-    assert messages(check(candidate(birth=D(1985, 3, 1)), program)) == ["年龄 41 岁,超过乡科级 40 岁的上限"]
+    assert messages(check(candidate(birth=D(1985, 3, 1)), program)) == ["年龄 41 岁，超过乡科级 40 岁的上限"]
 
 
 def test_R5_age_is_counted_on_the_programs_reference_date(program_for, candidate):
@@ -178,7 +178,7 @@ def test_R5_leap_day_birthday_falls_on_1_march_in_common_years(program_for, cand
     policy = program_for("jincheng").policy
     assert eligibility_check(cadre=cadre, policy=policy, reference_date=D(2025, 2, 28), applied_in_person=True) == []
     assert messages(eligibility_check(cadre=cadre, policy=policy, reference_date=D(2025, 3, 1),
-                                      applied_in_person=True)) == ["年龄 41 岁,超过乡科级 40 岁的上限"]
+                                      applied_in_person=True)) == ["年龄 41 岁，超过乡科级 40 岁的上限"]
 
 
 @pytest.mark.parametrize("rank", [R.BUREAU_FULL, R.BUREAU_DEPUTY])
@@ -189,7 +189,7 @@ def test_R5_bureau_level_cadres_have_no_age_cap(program_for, candidate, rank):
 def test_R5_the_programs_own_caps_apply_and_none_means_no_limit(program_for, candidate):
     program = program_for("jincheng", max_age_township_level=38, max_age_general=None)
     assert messages(check(candidate(birth=birth_for_age(39, oldest=True)), program)) == [
-        "年龄 39 岁,超过乡科级 38 岁的上限"
+        "年龄 39 岁，超过乡科级 38 岁的上限"
     ]
     assert check(candidate(birth=birth_for_age(38, oldest=True)), program) == []
     assert check(candidate(rank=R.GENERAL, birth=D(1970, 1, 1)), program) == []
@@ -202,10 +202,10 @@ def test_R5_the_programs_own_caps_apply_and_none_means_no_limit(program_for, can
     ("rank", "leadership", "expected"),
     [
         (R.TOWNSHIP_DEPUTY, True, None),  # 在职在编副科级领导职务干部
-        (R.TOWNSHIP_DEPUTY, False, "非在职在编副科级领导职务干部(现为副乡科级非领导职务)"),
-        (R.TOWNSHIP_FULL, True, "非在职在编副科级领导职务干部(现为正乡科级领导职务)"),  # 正科 does not qualify
-        (R.COUNTY_DEPUTY, True, "非在职在编副科级领导职务干部(现为副县处级领导职务)"),
-        (R.GENERAL, False, "非在职在编副科级领导职务干部(现为一般干部)"),
+        (R.TOWNSHIP_DEPUTY, False, "非在职在编副科级领导职务干部（现为副乡科级非领导职务）"),
+        (R.TOWNSHIP_FULL, True, "非在职在编副科级领导职务干部（现为正乡科级领导职务）"),  # 正科 does not qualify
+        (R.COUNTY_DEPUTY, True, "非在职在编副科级领导职务干部（现为副县处级领导职务）"),
+        (R.GENERAL, False, "非在职在编副科级领导职务干部（现为一般干部）"),
     ],
 )
 def test_R5_anqiu_requires_an_in_post_deputy_section_leader(program_for, candidate, rank, leadership, expected):
@@ -224,7 +224,7 @@ def test_R5_anqiu_refuses_a_conduct_record_but_not_a_blank_one(program_for, cand
 
 @pytest.mark.parametrize(
     ("health", "expected"),
-    [(H.HEALTHY, None), (H.FAIR, "健康状况为“一般”,要求身体健康"), (H.POOR, "健康状况为“较差”,要求身体健康")],
+    [(H.HEALTHY, None), (H.FAIR, "健康状况为“一般”，要求身体健康"), (H.POOR, "健康状况为“较差”，要求身体健康")],
 )
 def test_R5_anqiu_requires_good_health(program_for, candidate, health, expected):
     failures = check(candidate(health=health), program_for("anqiu"))
@@ -235,7 +235,7 @@ def test_R5_anqiu_requires_lacking_grassroots_experience(program_for, candidate)
     program = program_for("anqiu")
     assert check(candidate(has_grassroots_experience=False), program) == []
     assert check(candidate(has_grassroots_experience=True), program) == [
-        EligibilityFailure(rule="grassroots", message="已有基层工作经历,本项目要求缺乏基层工作经历的干部")
+        EligibilityFailure(rule="grassroots", message="已有基层工作经历，本项目要求缺乏基层工作经历的干部")
     ]
 
 
@@ -253,7 +253,7 @@ def test_R5_anqiu_requires_a_personal_application(program_for, candidate):
     [
         (Cadre.Reserve.CITY, None),
         (Cadre.Reserve.COUNTY, None),
-        (Cadre.Reserve.NONE, "非后备干部,本项目仅从后备干部中选派"),
+        (Cadre.Reserve.NONE, "非后备干部，本项目仅从后备干部中选派"),
     ],
 )
 def test_R5_jiangdong_selects_from_reserve_cadres_only(program_for, candidate, reserve, expected):
@@ -271,18 +271,18 @@ def test_R5_every_failed_rule_is_listed_in_rule_order(program_for, candidate):
     )
     failures = check(cadre, program_for("anqiu"), applied=False)
     assert failures == [
-        EligibilityFailure("education", "学历为大专,低于本科的要求"),
-        EligibilityFailure("age", "年龄 46 岁,超过一般干部 35 岁的上限"),
-        EligibilityFailure("deputy_section_leader", "非在职在编副科级领导职务干部(现为一般干部)"),
+        EligibilityFailure("education", "学历为大专，低于本科的要求"),
+        EligibilityFailure("age", "年龄 46 岁，超过一般干部 35 岁的上限"),
+        EligibilityFailure("deputy_section_leader", "非在职在编副科级领导职务干部（现为一般干部）"),
         EligibilityFailure("conduct", "有违纪违法记录"),
-        EligibilityFailure("health", "健康状况为“一般”,要求身体健康"),
-        EligibilityFailure("grassroots", "已有基层工作经历,本项目要求缺乏基层工作经历的干部"),
+        EligibilityFailure("health", "健康状况为“一般”，要求身体健康"),
+        EligibilityFailure("grassroots", "已有基层工作经历，本项目要求缺乏基层工作经历的干部"),
         EligibilityFailure("personal_application", "未本人提出申请"),
     ]
     assert eligibility_summary(failures) == (
-        "学历为大专,低于本科的要求;年龄 46 岁,超过一般干部 35 岁的上限;"
-        "非在职在编副科级领导职务干部(现为一般干部);有违纪违法记录;健康状况为“一般”,要求身体健康;"
-        "已有基层工作经历,本项目要求缺乏基层工作经历的干部;未本人提出申请"
+        "学历为大专，低于本科的要求；年龄 46 岁，超过一般干部 35 岁的上限；"
+        "非在职在编副科级领导职务干部（现为一般干部）；有违纪违法记录；健康状况为“一般”，要求身体健康；"
+        "已有基层工作经历，本项目要求缺乏基层工作经历的干部；未本人提出申请"
     )
     assert eligibility_summary([]) == ""
 
@@ -296,7 +296,7 @@ def test_R5_a_preset_or_an_unsaved_policy_works_as_the_policy(candidate):
     cadre = candidate(education=E.JUNIOR_COLLEGE)
     for policy in (preset, ProgramPolicy(**preset.policy_values())):
         assert messages(eligibility_check(cadre=cadre, policy=policy, reference_date=REF, applied_in_person=True)) == [
-            "学历为大专,低于本科的要求"
+            "学历为大专，低于本科的要求"
         ]
 
 
@@ -362,7 +362,7 @@ def test_R5_age_fails_exactly_when_full_years_exceed_the_tier_cap(jincheng_polic
         applied_in_person=True,
     )
     age = full_years(birth, reference_date)
-    expected = [] if age <= cap else [EligibilityFailure("age", f"年龄 {age} 岁,超过{tier} {cap} 岁的上限")]
+    expected = [] if age <= cap else [EligibilityFailure("age", f"年龄 {age} 岁，超过{tier} {cap} 岁的上限")]
     assert failures == expected
 
 

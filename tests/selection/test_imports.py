@@ -94,7 +94,7 @@ def test_R7_a_cadre_who_applied_differently_is_reported_not_changed(scene):
     result = run(scene, [row(scene, "周杰", post="泽州县巴公镇/党委委员、副镇长", applied_on=dt.datetime(2027, 1, 10))])
     assert result.has_validation_errors()
     assert result.error_lines == [
-        "第 2 行“身份证号”:干部“周杰”已报名本次选派,本行的“志愿岗位”与已登记的报名不同;导入不修改已有报名,请在“报名人选”中办理。"
+        "第 2 行“身份证号”：干部“周杰”已报名本次选派，本行的“志愿岗位”与已登记的报名不同；导入不修改已有报名，请在“报名人选”中办理。"
     ]
     assert applications(scene).get().preferred_post == scene.posts["village"]
 
@@ -116,14 +116,14 @@ def test_R7_every_bad_row_is_reported_with_row_column_reason_and_nothing_is_writ
 
     assert result.has_validation_errors()
     lines = result.error_lines
-    assert f"第 3 行“身份证号”:找不到身份证号为“{unknown}”的干部,或您无权管理该干部;请先在“干部”中登记。" in lines
-    assert "第 4 行“姓名”:“郑皓”与该身份证号登记的干部姓名“郑浩”不一致。" in lines
-    assert "第 5 行“报名日期”:报名时间为 2027年1月4日 至 2027年1月15日,2027年1月2日 不在报名时间内。" in lines
-    assert "第 6 行“申请书”:请填写申请书或上传书面申请。" in lines
-    assert "第 7 行“报名方式”:“本人网上申请”不是可选的值,应为:组织部代为登记本人申请、单位推荐。" in lines
-    assert "第 8 行“身份证号”:与第 2 行重复。" in lines
-    assert any(line.startswith("第 9 行“志愿岗位”:本项目没有岗位“高平市米山镇/副镇长”") for line in lines)
-    assert any(line.startswith("第 10 行“身份证号”:") and "Excel" in line for line in lines)
+    assert f"第 3 行“身份证号”：找不到身份证号为“{unknown}”的干部，或您无权管理该干部；请先在“干部”中登记。" in lines
+    assert "第 4 行“姓名”：“郑皓”与该身份证号登记的干部姓名“郑浩”不一致。" in lines
+    assert "第 5 行“报名日期”：报名时间为 2027年1月4日 至 2027年1月15日，2027年1月2日 不在报名时间内。" in lines
+    assert "第 6 行“申请书”：请填写申请书或上传书面申请。" in lines
+    assert "第 7 行“报名方式”：“本人网上申请”不是可选的值，应为：组织部代为登记本人申请、单位推荐。" in lines
+    assert "第 8 行“身份证号”：与第 2 行重复。" in lines
+    assert any(line.startswith("第 9 行“志愿岗位”：本项目没有岗位“高平市米山镇/副镇长”") for line in lines)
+    assert any(line.startswith("第 10 行“身份证号”：") and "Excel" in line for line in lines)
     assert len(lines) == 8, lines
     assert not applications(scene).exists()
     assert not AuditLog.objects.filter(action__in=["applications_import", "application_create"]).exists()
@@ -143,8 +143,8 @@ def test_R7_the_selection_rules_refuse_the_mode_and_the_reach(scene, world):
     ], user=orgstaff)
 
     assert result.error_lines == [
-        "第 2 行“报名方式”:本项目的报名方式为“个人申请”,不接受“单位推荐”。",
-        f"第 3 行“身份证号”:干部“{gp.name}”不在本项目的选派范围内。",
+        "第 2 行“报名方式”：本项目的报名方式为“个人申请”，不接受“单位推荐”。",
+        f"第 3 行“身份证号”：干部“{gp.name}”不在本项目的选派范围内。",
     ]
     assert not applications(scene).exists()
 
@@ -154,13 +154,13 @@ def test_R7_out_of_subtree_cadres_read_as_unknown(scene, world):
     gaoping = world.cadres["gp_cadre"]
     result = run(scene, [[gaoping.id_number, gaoping.name, STAFF, "", dt.datetime(2027, 1, 8), "申请"]])
     assert result.error_lines == [
-        f"第 2 行“身份证号”:找不到身份证号为“{gaoping.id_number}”的干部,或您无权管理该干部;请先在“干部”中登记。"
+        f"第 2 行“身份证号”：找不到身份证号为“{gaoping.id_number}”的干部，或您无权管理该干部；请先在“干部”中登记。"
     ]
 
 
 def test_R7_a_selection_not_announced_refuses_every_row(scene):
     result = run(scene, [row(scene, "周杰")])
-    assert result.error_lines == ["第 2 行:选派工作处于“准备”阶段,不接受报名。"]
+    assert result.error_lines == ["第 2 行：选派工作处于“准备”阶段，不接受报名。"]
 
 
 def test_the_service_checks_again_under_the_lock(scene):
@@ -221,7 +221,7 @@ def test_admin_preview_writes_nothing_then_confirm_registers(scene, client):
 
     page = preview(client, scene, data)
     assert page.status_code == 200
-    assert "共 2 行:新增 2 条" in page.content.decode()
+    assert "共 2 行：新增 2 条" in page.content.decode()
     assert not applications(scene).exists()
 
     confirm = page.context["confirm_form"]
@@ -270,9 +270,9 @@ def test_admin_confirm_takes_only_the_users_own_preview(scene, world, client):
     confirm = page.context["confirm_form"].initial
     client.force_login(importer(world.users["gaopingstaff"]))
     response = client.post(url("process_import"), confirm, follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您,请重新上传文件。"]
+    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您，请重新上传文件。"]
     response = client.post(url("process_import"), {**confirm, "import_file_name": "victim.csv"}, follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您,请重新上传文件。"]
+    assert [str(m) for m in response.context["messages"]] == ["预览已失效或不属于您，请重新上传文件。"]
     assert not applications(scene).exists()
     client.force_login(scene.staff)
     assert client.post(url("process_import"), confirm).status_code == 302
@@ -283,7 +283,7 @@ def test_admin_bad_rows_are_listed(scene, client):
     open_window(scene)
     client.force_login(importer(scene.staff))
     page = preview(client, scene, workbook([row(scene, "周杰", applied_on=None, statement="")], HEADERS))
-    assert "第 2 行“申请书”:请填写申请书或上传书面申请。" in page.content.decode()
+    assert "第 2 行“申请书”：请填写申请书或上传书面申请。" in page.content.decode()
     assert "confirm_form" not in page.context or page.context["confirm_form"] is None
 
 

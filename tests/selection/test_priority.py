@@ -87,15 +87,15 @@ def test_R6_every_factor_is_shown_with_its_label_and_points(cadre, unit):
     result = score(person)
     assert result.factors == (
         ("派出单位与经济工作、民生密切相关", 10),
-        ("派出单位工程项目多(12 个)", 10),
-        ("派出单位信访量集中(年 850 件)", 8),
-        ("经历来源单一(工作经历均在泽州县住房和城乡建设局,缺乏基层工作经历)", 10),
+        ("派出单位工程项目多（12 个）", 10),
+        ("派出单位信访量集中（年 850 件）", 8),
+        ("经历来源单一（工作经历均在泽州县住房和城乡建设局，缺乏基层工作经历）", 10),
         ("市管后备干部", 10),
-        ("年轻干部(30 岁,低于乡科级 40 岁上限 10 岁)", 10),
+        ("年轻干部（30 岁，低于乡科级 40 岁上限 10 岁）", 10),
     )
     assert result.total == 58
     assert result.factor_lines()[0] == "派出单位与经济工作、民生密切相关 +10"
-    assert str(result).startswith("派出单位与经济工作、民生密切相关 +10;派出单位工程项目多(12 个) +10;")
+    assert str(result).startswith("派出单位与经济工作、民生密切相关 +10；派出单位工程项目多（12 个） +10；")
     assert score(person) == result  # deterministic
 
 
@@ -123,9 +123,9 @@ def program_for_jincheng(world):
 
 @pytest.mark.parametrize(
     ("projects", "expected"),
-    [(0, None), (1, ("派出单位工程项目多(1 个)", 1)), (9, ("派出单位工程项目多(9 个)", 9)),
-     (10, ("派出单位工程项目多(10 个)", 10)), (11, ("派出单位工程项目多(11 个)", 10)),
-     (500, ("派出单位工程项目多(500 个)", 10))],
+    [(0, None), (1, ("派出单位工程项目多（1 个）", 1)), (9, ("派出单位工程项目多（9 个）", 9)),
+     (10, ("派出单位工程项目多（10 个）", 10)), (11, ("派出单位工程项目多（11 个）", 10)),
+     (500, ("派出单位工程项目多（500 个）", 10))],
 )
 def test_R6_projects_earn_a_point_each_up_to_10(cadre, unit, projects, expected):
     assert score(cadre(sending_unit=unit(projects=projects))).factors == ((expected,) if expected else ())
@@ -133,9 +133,9 @@ def test_R6_projects_earn_a_point_each_up_to_10(cadre, unit, projects, expected)
 
 @pytest.mark.parametrize(
     ("petitions", "expected"),
-    [(0, None), (99, None), (100, ("派出单位信访量集中(年 100 件)", 1)), (250, ("派出单位信访量集中(年 250 件)", 2)),
-     (999, ("派出单位信访量集中(年 999 件)", 9)), (1000, ("派出单位信访量集中(年 1000 件)", 10)),
-     (1_000_000, ("派出单位信访量集中(年 1000000 件)", 10))],
+    [(0, None), (99, None), (100, ("派出单位信访量集中（年 100 件）", 1)), (250, ("派出单位信访量集中（年 250 件）", 2)),
+     (999, ("派出单位信访量集中（年 999 件）", 9)), (1000, ("派出单位信访量集中（年 1000 件）", 10)),
+     (1_000_000, ("派出单位信访量集中（年 1000000 件）", 10))],
 )
 def test_R6_petitions_earn_a_point_per_hundred_up_to_10(cadre, unit, petitions, expected):
     assert score(cadre(sending_unit=unit(petitions=petitions))).factors == ((expected,) if expected else ())
@@ -154,7 +154,7 @@ def test_R6_single_source_when_every_work_line_is_in_the_sending_unit(world, cad
         (D(2013, 9, 1), D(2016, 7, 1), "中共山西省委党校在职研究生学习"),
         (D(2017, 1, 1), None, "高平市米山镇副镇长"),
     ])
-    assert score(person).factors == (("经历来源单一(工作经历均在高平市米山镇)", 10),)
+    assert score(person).factors == (("经历来源单一（工作经历均在高平市米山镇）", 10),)
 
 
 def test_R6_not_single_source_with_grassroots_work_elsewhere(cadre, unit):
@@ -172,12 +172,12 @@ def test_R6_lacking_grassroots_experience_is_single_source_even_across_organs(ca
         (D(2010, 8, 1), D(2014, 12, 31), "泽州县财政局预算股科员"),
         (D(2015, 1, 1), None, "泽州县交通运输局副局长"),
     ])
-    assert score(person).factors == (("经历来源单一(缺乏基层工作经历)", 10),)
+    assert score(person).factors == (("经历来源单一（缺乏基层工作经历）", 10),)
 
 
 def test_R6_without_resume_lines_only_the_grassroots_flag_tells(cadre):
     assert score(cadre(has_grassroots_experience=True)).factors == ()
-    assert score(cadre(has_grassroots_experience=False)).factors == (("经历来源单一(缺乏基层工作经历)", 10),)
+    assert score(cadre(has_grassroots_experience=False)).factors == (("经历来源单一（缺乏基层工作经历）", 10),)
 
 
 # --- 人员优先: reserve cadres and young cadres ----------------------------------------------------------
@@ -197,13 +197,13 @@ def test_R6_reserve_cadres_come_first(cadre, reserve, expected):
     [
         (R.TOWNSHIP_DEPUTY, 40, None),
         (R.TOWNSHIP_DEPUTY, 36, None),  # 4 years below the cap: not yet a margin
-        (R.TOWNSHIP_DEPUTY, 35, ("年轻干部(35 岁,低于乡科级 40 岁上限 5 岁)", 5)),
-        (R.TOWNSHIP_DEPUTY, 31, ("年轻干部(31 岁,低于乡科级 40 岁上限 9 岁)", 5)),
-        (R.TOWNSHIP_DEPUTY, 30, ("年轻干部(30 岁,低于乡科级 40 岁上限 10 岁)", 10)),
-        (R.TOWNSHIP_FULL, 26, ("年轻干部(26 岁,低于乡科级 40 岁上限 14 岁)", 10)),
-        (R.GENERAL, 30, ("年轻干部(30 岁,低于一般干部 35 岁上限 5 岁)", 5)),
+        (R.TOWNSHIP_DEPUTY, 35, ("年轻干部（35 岁，低于乡科级 40 岁上限 5 岁）", 5)),
+        (R.TOWNSHIP_DEPUTY, 31, ("年轻干部（31 岁，低于乡科级 40 岁上限 9 岁）", 5)),
+        (R.TOWNSHIP_DEPUTY, 30, ("年轻干部（30 岁，低于乡科级 40 岁上限 10 岁）", 10)),
+        (R.TOWNSHIP_FULL, 26, ("年轻干部（26 岁，低于乡科级 40 岁上限 14 岁）", 10)),
+        (R.GENERAL, 30, ("年轻干部（30 岁，低于一般干部 35 岁上限 5 岁）", 5)),
         (R.GENERAL, 31, None),
-        (R.COUNTY_DEPUTY, 35, ("年轻干部(35 岁,低于县处级 45 岁上限 10 岁)", 10)),
+        (R.COUNTY_DEPUTY, 35, ("年轻干部（35 岁，低于县处级 45 岁上限 10 岁）", 10)),
         (R.BUREAU_DEPUTY, 40, None),  # no cap, no youth points
     ],
 )
@@ -215,7 +215,7 @@ def test_R6_age_is_counted_on_the_reference_date(cadre):
     person = cadre(age=35)  # 35 on REF, 34 the day before
     assert priority_score(cadre=person, reference_date=REF).total == 5
     assert priority_score(cadre=person, reference_date=REF - dt.timedelta(days=1)).factors == (
-        ("年轻干部(34 岁,低于乡科级 40 岁上限 6 岁)", 5),
+        ("年轻干部（34 岁，低于乡科级 40 岁上限 6 岁）", 5),
     )
 
 

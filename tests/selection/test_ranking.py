@@ -40,4 +40,4 @@ def test_R6_the_selection_page_shows_candidates_in_ranked_order(client, scene):
     )
     positions = [page.index(f"<td>{application.cadre.name}</td>") for application, _f, _s in ranked]
     assert positions == sorted(positions)
-    assert "年龄 42 岁,超过乡科级 40 岁的上限" in page
+    assert "年龄 42 岁，超过乡科级 40 岁的上限" in page

@@ -93,7 +93,7 @@ def test_R7_announcement_records_window_document_and_step(scene):
     assert selection.stage == Stage.ANNOUNCED
     assert (selection.apply_from, selection.apply_until) == (dt.date(2027, 1, 4), APPLY_UNTIL)
     step = selection.steps.order_by("-id").first()
-    assert step.note == "名额 2 个,报名时间 2027年1月4日 至 2027年1月15日"
+    assert step.note == "名额 2 个，报名时间 2027年1月4日 至 2027年1月15日"
     assert (step.from_stage, step.to_stage, step.document_number, step.effective_date, step.actor) == (
         Stage.PREPARING, Stage.ANNOUNCED, "泽组通〔2026〕51号", dt.date(2026, 12, 28), scene.staff
     )
@@ -146,7 +146,7 @@ def test_R7_announcing_twice_is_refused_naming_both_stages(scene):
 
 @pytest.fixture
 def survey(world):
-    program = make_program(world, name="信访岗位挂职(2027年)", preset=PolicyPreset.objects.get(code="jiangdong"))
+    program = make_program(world, name="信访岗位挂职（2027年）", preset=PolicyPreset.objects.get(code="jiangdong"))
     selection = services.selection_create(acting_user=world.users["countystaff"], program=program)
     return program, selection
 
@@ -180,7 +180,7 @@ def test_R7_step0_host_units_state_posts_and_staff_consolidate_them_into_host_po
 
     assert [(p.host_unit, p.title, p.places) for p in posts] == [(world.units["zz_township"], "信访办副主任", 3)]
     assert list(HostPost.objects.filter(program=program).values_list("title", "places")) == [("信访办副主任", 3)]
-    assert "人选要求:法律" in posts[0].duties
+    assert "人选要求：法律" in posts[0].duties
     assert set(DemandRequest.objects.filter(host_post=posts[0])) == {first, second}
     selection.refresh_from_db()
     assert selection.stage == Stage.PREPARING
@@ -254,7 +254,7 @@ def test_R7_a_cadre_cannot_apply_before_the_announcement(scene):
 
 def test_R7_applying_after_the_shortlist_is_refused_by_stage(scene):
     shortlisted(scene)
-    with pytest.raises(ApplicationRefused, match="选派工作处于“已确定初步人选”阶段,不接受报名。"):
+    with pytest.raises(ApplicationRefused, match="选派工作处于“已确定初步人选”阶段，不接受报名。"):
         services.application_create(
             acting_user=scene.staff, selection=scene.selection, cadre=scene.world.cadres["cadre"],
             source=Application.Source.STAFF, statement="申请", applied_on=APPLY_DAY, today=SHORTLIST_DAY,
@@ -271,7 +271,7 @@ def test_R7_one_application_per_cadre(scene):
 def test_R7_unit_mode_refuses_personal_applications(scene):
     program_services.program_policy_update(acting_user=scene.world.admin, program=scene.program, selection_mode="unit")
     announce(scene)
-    with pytest.raises(ApplicationRefused, match="本项目的报名方式为“单位推荐”,不接受“本人网上申请”。"):
+    with pytest.raises(ApplicationRefused, match="本项目的报名方式为“单位推荐”，不接受“本人网上申请”。"):
         services.application_apply(acting_user=scene.users["zhou"], selection=scene.selection, statement="申请", today=APPLY_DAY)
     # The sending unit nominates instead.
     application = services.application_create(
@@ -285,7 +285,7 @@ def test_R7_unit_mode_refuses_personal_applications(scene):
 def test_R7_personal_mode_refuses_unit_nominations(scene):
     program_services.program_policy_update(acting_user=scene.world.admin, program=scene.program, selection_mode="personal")
     announce(scene)
-    with pytest.raises(ApplicationRefused, match="本项目的报名方式为“个人申请”,不接受“单位推荐”。"):
+    with pytest.raises(ApplicationRefused, match="本项目的报名方式为“个人申请”，不接受“单位推荐”。"):
         services.application_create(
             acting_user=scene.users["petitionunit"], selection=scene.selection, cadre=scene.cadres["郑浩"],
             source=Application.Source.UNIT, today=APPLY_DAY,
@@ -346,7 +346,7 @@ def test_R7_the_sending_unit_records_its_meeting_and_report(scene):
     contact = scene.users["petitionunit"]
     recommendation = services.unit_recommendation_record(
         acting_user=contact, selection=scene.selection, sending_unit=scene.world.units["zz_petition"],
-        meeting_on=dt.date(2027, 1, 18), report_text="经局党组会议研究,推荐郑浩、冯丽同志。",
+        meeting_on=dt.date(2027, 1, 18), report_text="经局党组会议研究，推荐郑浩、冯丽同志。",
         recommended=[scene.applications["郑浩"], scene.applications["冯丽"]], not_recommended=[scene.applications["孙涛"]],
     )
     assert (status_of(scene, "郑浩"), status_of(scene, "冯丽"), status_of(scene, "孙涛")) == (
@@ -404,7 +404,7 @@ def test_D7_a_shortlist_short_of_the_ratio_is_refused_saying_by_how_many(scene):
     before = snapshot(scene)
     with pytest.raises(ShortlistRefused) as refused:
         _shortlist(scene, ["周杰", "王芳", "吴敏"])
-    assert str(refused.value) == "本项目有 2 个名额,按 1:2 至少需要 4 名初步人选,现有 3 名,还差 1 名。"
+    assert str(refused.value) == "本项目有 2 个名额，按 1:2 至少需要 4 名初步人选，现有 3 名，还差 1 名。"
     # Five eligible candidates exist: a reason does not excuse leaving them out.
     with pytest.raises(ShortlistRefused, match="还差 1 名"):
         _shortlist(scene, ["周杰", "王芳", "吴敏"], shortfall_reason="人选不足")
@@ -420,13 +420,13 @@ def test_D7_per_post_ratio_names_the_post(scene):
     with pytest.raises(ShortlistRefused) as refused:
         _shortlist(scene, ["周杰", "王芳", "吴敏", "郑浩", "冯丽"])
     assert str(refused.value) == (
-        "岗位“泽州县巴公镇 党委委员、副镇长”有 2 个名额,按 1:2 至少需要 4 名初步人选,现有 3 名,还差 1 名。"
+        "岗位“泽州县巴公镇 党委委员、副镇长”有 2 个名额，按 1:2 至少需要 4 名初步人选，现有 3 名，还差 1 名。"
         "符合条件的人选只有 3 名。人选不足时须填写原因方可继续。"
     )
-    _shortlist(scene, ["周杰", "王芳", "吴敏", "郑浩", "冯丽"], shortfall_reason="乡镇岗位报名人数不足,经部务会研究同意")
+    _shortlist(scene, ["周杰", "王芳", "吴敏", "郑浩", "冯丽"], shortfall_reason="乡镇岗位报名人数不足，经部务会研究同意")
     scene.selection.refresh_from_db()
     assert scene.selection.stage == Stage.SHORTLISTED
-    assert scene.selection.shortfall_reason == "乡镇岗位报名人数不足,经部务会研究同意"
+    assert scene.selection.shortfall_reason == "乡镇岗位报名人数不足，经部务会研究同意"
     assert "乡镇岗位报名人数不足" in scene.selection.steps.order_by("-id").first().note
 
 
@@ -452,19 +452,19 @@ def test_R5_an_ineligible_candidate_is_shortlisted_only_with_a_reason(scene):
     before = snapshot(scene)
     with pytest.raises(ShortlistRefused) as refused:
         _shortlist(scene, ["周杰", "王芳", "吴敏", "孙涛"])
-    assert "干部“孙涛”不符合资格条件:年龄 42 岁,超过乡科级 40 岁的上限。确需列为初步人选的,须逐人填写理由。" == str(refused.value)
+    assert "干部“孙涛”不符合资格条件：年龄 42 岁，超过乡科级 40 岁的上限。确需列为初步人选的，须逐人填写理由。" == str(refused.value)
     assert snapshot(scene) == before
 
     sun = scene.applications["孙涛"]
-    _shortlist(scene, ["周杰", "王芳", "吴敏", "孙涛"], overrides={sun.pk: "信访工作经验丰富,经部务会研究破格列入"})
+    _shortlist(scene, ["周杰", "王芳", "吴敏", "孙涛"], overrides={sun.pk: "信访工作经验丰富，经部务会研究破格列入"})
     sun.refresh_from_db()
     assert sun.status == S.SHORTLISTED
-    assert sun.eligibility_override_reason == "信访工作经验丰富,经部务会研究破格列入"
-    assert sun.eligibility_failures == ["年龄 42 岁,超过乡科级 40 岁的上限"]
+    assert sun.eligibility_override_reason == "信访工作经验丰富，经部务会研究破格列入"
+    assert sun.eligibility_failures == ["年龄 42 岁，超过乡科级 40 岁的上限"]
     audit = AuditLog.objects.get(action="application_eligibility_override")
     assert audit.actor == scene.staff and audit.target_id == str(sun.pk)
-    assert audit.data == {"failures": [{"rule": "age", "message": "年龄 42 岁,超过乡科级 40 岁的上限"}],
-                          "reason": "信访工作经验丰富,经部务会研究破格列入"}
+    assert audit.data == {"failures": [{"rule": "age", "message": "年龄 42 岁，超过乡科级 40 岁的上限"}],
+                          "reason": "信访工作经验丰富，经部务会研究破格列入"}
 
 
 def test_R7_only_recommended_candidates_are_shortlisted_when_the_policy_requires_it(scene):
@@ -472,8 +472,8 @@ def test_R7_only_recommended_candidates_are_shortlisted_when_the_policy_requires
     recommend(scene, ["周杰", "王芳", "吴敏"], not_recommended=["郑浩"])
     with pytest.raises(ShortlistRefused) as refused:
         _shortlist(scene, ["周杰", "王芳", "吴敏", "冯丽", "郑浩"])
-    assert "干部“冯丽”尚未经派出单位推荐,不能列为初步人选。" in str(refused.value)
-    assert "干部“郑浩”的报名状态为“未推荐”,不能列为初步人选。" in str(refused.value)
+    assert "干部“冯丽”尚未经派出单位推荐，不能列为初步人选。" in str(refused.value)
+    assert "干部“郑浩”的报名状态为“未推荐”，不能列为初步人选。" in str(refused.value)
 
 
 def test_R7_personal_mode_shortlists_without_recommendation(scene):
@@ -486,7 +486,7 @@ def test_R7_personal_mode_shortlists_without_recommendation(scene):
 def test_R7_no_shortlist_while_the_window_is_open(scene):
     applied(scene)
     recommend(scene, ELIGIBLE)
-    with pytest.raises(ShortlistRefused, match="报名截止日期为 2027年1月15日,报名结束后才能确定初步人选。"):
+    with pytest.raises(ShortlistRefused, match="报名截止日期为 2027年1月15日，报名结束后才能确定初步人选。"):
         _shortlist(scene, ["周杰", "王芳", "吴敏", "郑浩"], today=APPLY_UNTIL)
 
 
@@ -526,7 +526,7 @@ def test_R7_the_standing_committee_chooses_per_post(scene):
 def test_R7_choosing_more_than_a_posts_places_is_refused(scene):
     shortlisted(scene)
     before = snapshot(scene)
-    with pytest.raises(SelectionError, match="岗位“泽州县巴公镇 党委委员、副镇长”尚有 1 个名额,拟选派 2 人,超出 1 人。"):
+    with pytest.raises(SelectionError, match="岗位“泽州县巴公镇 党委委员、副镇长”尚有 1 个名额，拟选派 2 人，超出 1 人。"):
         services.selection_decide(
             acting_user=scene.staff, selection=scene.selection, meeting_on=DECISION_DAY, document_number="泽常〔2027〕7号",
             choices=[(scene.applications["周杰"], scene.posts["township"]), (scene.applications["王芳"], scene.posts["township"])],
@@ -536,7 +536,7 @@ def test_R7_choosing_more_than_a_posts_places_is_refused(scene):
 
 def test_R7_only_shortlisted_candidates_are_chosen(scene):
     shortlisted(scene)
-    with pytest.raises(SelectionError, match=re.escape("干部“冯丽”不是初步人选(状态为“未入选”)。")):
+    with pytest.raises(SelectionError, match=re.escape("干部“冯丽”不是初步人选（状态为“未入选”）。")):
         services.selection_decide(
             acting_user=scene.staff, selection=scene.selection, meeting_on=DECISION_DAY, document_number="泽常〔2027〕7号",
             choices=[(scene.applications["冯丽"], scene.posts["village"])],
@@ -574,7 +574,7 @@ def test_D3_a_notice_shorter_than_the_policy_is_refused(scene):
 def test_R7_concluding_during_the_notice_is_refused(scene, today):
     in_notice(scene)
     before = snapshot(scene)
-    with pytest.raises(NoticeNotFinished, match="公示期到 2027年2月5日 结束,尚未期满,不能完成选派。"):
+    with pytest.raises(NoticeNotFinished, match="公示期到 2027年2月5日 结束，尚未期满，不能完成选派。"):
         services.selection_conclude(acting_user=scene.staff, selection=scene.selection, today=today)
     assert snapshot(scene) == before
 
@@ -587,7 +587,7 @@ def test_R7_concluding_with_an_open_objection_is_refused(scene):
     )
     assert AuditLog.objects.filter(action="objection_record", target_id=str(objection.pk), actor=scene.staff).exists()
     before = snapshot(scene)
-    with pytest.raises(NoticeNotFinished, match="尚有 1 条公示异议未处理完毕,不能完成选派。"):
+    with pytest.raises(NoticeNotFinished, match="尚有 1 条公示异议未处理完毕，不能完成选派。"):
         services.selection_conclude(acting_user=scene.staff, selection=scene.selection, today=AFTER_NOTICE)
     assert snapshot(scene) == before
 
@@ -598,7 +598,7 @@ def test_R7_an_objection_not_upheld_keeps_the_candidate(scene):
         acting_user=scene.staff, application=scene.applications["王芳"], received_on=dt.date(2027, 2, 3), content="反映问题",
         today=AFTER_NOTICE,
     )
-    services.objection_resolve(acting_user=scene.staff, objection=objection, upheld=False, resolution="经核查,反映问题不属实")
+    services.objection_resolve(acting_user=scene.staff, objection=objection, upheld=False, resolution="经核查，反映问题不属实")
     objection.refresh_from_db()
     assert (objection.upheld, objection.resolved_by) == (False, scene.staff)
     assert status_of(scene, "王芳") == S.CHOSEN
@@ -612,7 +612,7 @@ def test_R7_an_upheld_objection_removes_the_candidate(scene):
         acting_user=scene.staff, application=scene.applications["王芳"], received_on=dt.date(2027, 2, 3), content="反映问题",
         today=AFTER_NOTICE,
     )
-    services.objection_resolve(acting_user=scene.staff, objection=objection, upheld=True, resolution="经核查属实,取消拟选派资格")
+    services.objection_resolve(acting_user=scene.staff, objection=objection, upheld=True, resolution="经核查属实，取消拟选派资格")
     assert status_of(scene, "王芳") == S.OBJECTION_UPHELD
     assert actions(action__in=["objection_resolve"], actor=scene.staff) == ["objection_resolve"]
     placements = services.selection_conclude(acting_user=scene.staff, selection=scene.selection, today=AFTER_NOTICE)
@@ -841,7 +841,7 @@ def test_R7_jiangdong_batches_limit_the_number_chosen(scene):
     program_services.program_policy_update(acting_user=scene.world.admin, program=scene.program, batch_size=1)
     shortlisted(scene)
     before = snapshot(scene)
-    with pytest.raises(SelectionError, match="本项目每批选派 1 人,拟选派 2 人,超出 1 人。"):
+    with pytest.raises(SelectionError, match="本项目每批选派 1 人，拟选派 2 人，超出 1 人。"):
         services.selection_decide(
             acting_user=scene.staff, selection=scene.selection, meeting_on=DECISION_DAY, document_number="泽常〔2027〕7号",
             choices=[(scene.applications["周杰"], scene.posts["township"]), (scene.applications["王芳"], scene.posts["village"])],

@@ -37,12 +37,12 @@ from selection.demo import selections_seed
 
 
 class Command(BaseCommand):
-    help = _("生成演示数据:五地组织部和单位、200余名干部、各地挂职项目和各状态的挂职安排、演示账号。可重复运行。")
+    help = _("生成演示数据：五地组织部和单位、200余名干部、各地挂职项目和各状态的挂职安排、演示账号。可重复运行。")
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--force", action="store_true",
-            help=_("数据库中已有不是演示数据创建的账号时也写入演示数据。演示账号使用公开密码,慎用。"),
+            help=_("数据库中已有不是演示数据创建的账号时也写入演示数据。演示账号使用公开密码，慎用。"),
         )
 
     def handle(self, *args, force: bool = False, **options):
@@ -52,18 +52,18 @@ class Command(BaseCommand):
             foreign = registry.foreign_users().count()
             if foreign and not force:
                 raise CommandError(
-                    _("数据库中有 %(count)d 个账号不是演示数据创建的,这可能是正式数据库。演示账号使用公开的密码,"
-                      "为防止它们进入正式系统,已拒绝生成演示数据。要看演示,请使用一个空数据库(例如删除 db.sqlite3 后"
-                      "重新运行 make run);确认这是演示或测试用的数据库时,可加 --force 参数(make run 时为"
-                      "make run SEED_DEMO_ARGS=--force;演示数据只写入和改动它自己创建的记录)。") % {"count": foreign}
+                    _("数据库中有 %(count)d 个账号不是演示数据创建的，这可能是正式数据库。演示账号使用公开的密码，"
+                      "为防止它们进入正式系统，已拒绝生成演示数据。要看演示，请使用一个空数据库（例如删除 db.sqlite3 后"
+                      "重新运行 make run）；确认这是演示或测试用的数据库时，可加 --force 参数（make run 时为"
+                      "make run SEED_DEMO_ARGS=--force；演示数据只写入和改动它自己创建的记录）。") % {"count": foreign}
                 )
             today = registry.day
             builder = DemoBuilder(DemoPlan(today), registry)
             clashes = builder.clashes()
             if clashes:
                 raise CommandError(
-                    _("数据库中已有与演示数据同名的记录,它们不是演示数据创建的,演示数据不会接管或改动它们:"
-                      "%(records)s(共 %(count)d 条)。请使用一个空数据库生成演示数据。")
+                    _("数据库中已有与演示数据同名的记录，它们不是演示数据创建的，演示数据不会接管或改动它们："
+                      "%(records)s（共 %(count)d 条）。请使用一个空数据库生成演示数据。")
                     % {"records": "、".join(clashes[:5]) + ("……" if len(clashes) > 5 else ""), "count": len(clashes)}
                 )
             result = builder.build()
@@ -76,8 +76,8 @@ class Command(BaseCommand):
         self._report(result, elapsed, registry)
         self._demo_day(today)
         self.stdout.write(
-            _("选派工作:本次新建 %(selections)d 个(报名 %(applications)d 人,岗位需求 %(requests)d 条);"
-              "泽州县第二批报名已截止、派出单位已推荐,可确定初步人选;晋城市上挂正在报名;江东区第一批在需求调研阶段。")
+            _("选派工作：本次新建 %(selections)d 个（报名 %(applications)d 人，岗位需求 %(requests)d 条）；"
+              "泽州县第二批报名已截止、派出单位已推荐，可确定初步人选；晋城市上挂正在报名；江东区第一批在需求调研阶段。")
             % {"selections": selections["selections"], "applications": selections["applications"],
                "requests": selections["demand requests"]}
         )
@@ -90,12 +90,12 @@ class Command(BaseCommand):
         }
         made = [f"{daily_labels[key]} {n}" for key, n in daily.items() if n]
         self.stdout.write(
-            _("日常管理:本次新建 %(items)s。") % {"items": "、".join(made)} if made else _("日常管理:演示数据已完整。")
+            _("日常管理：本次新建 %(items)s。") % {"items": "、".join(made)} if made else _("日常管理：演示数据已完整。")
         )
         report_labels = {"reports": _("排定报告"), "versions": _("提交版本"), "reviews": _("评阅审核"), "drafts": _("草稿")}
         made = [f"{report_labels[key]} {n}" for key, n in reports.items() if n]
         self.stdout.write(
-            _("书面报告:本次新建 %(items)s。") % {"items": "、".join(made)} if made else _("书面报告:演示数据已完整。")
+            _("书面报告：本次新建 %(items)s。") % {"items": "、".join(made)} if made else _("书面报告：演示数据已完整。")
         )
 
     def _demo_day(self, day) -> None:
@@ -104,8 +104,8 @@ class Command(BaseCommand):
             self.stdout.write(_("演示数据的日期以 %(day)s 为准。") % {"day": f"{day:%Y-%m-%d}"})
         else:
             self.stdout.write(self.style.WARNING(
-                _("演示数据的日期以首次生成之日(%(day)s)为准,至今已过 %(days)d 天,请假、报告等的状态可能与说明不同。"
-                  "要以今天为准,请使用一个空数据库重新生成(例如删除 db.sqlite3 后重新运行 make run)。")
+                _("演示数据的日期以首次生成之日（%(day)s）为准，至今已过 %(days)d 天，请假、报告等的状态可能与说明不同。"
+                  "要以今天为准，请使用一个空数据库重新生成（例如删除 db.sqlite3 后重新运行 make run）。")
                 % {"day": f"{day:%Y-%m-%d}", "days": (today - day).days}
             ))
 
@@ -117,14 +117,14 @@ class Command(BaseCommand):
         }
         created = [f"{labels[key]} {n}" for key, n in result.created.items() if n]
         write = self.stdout.write
-        write(self.style.SUCCESS(_("演示数据已就绪(用时 %(seconds).1f 秒)。") % {"seconds": elapsed}))
-        write(_("本次新建:%(items)s。") % {"items": "、".join(created)} if created else _("本次未新建任何数据:演示数据已完整。"))
+        write(self.style.SUCCESS(_("演示数据已就绪（用时 %(seconds).1f 秒）。") % {"seconds": elapsed}))
+        write(_("本次新建：%(items)s。") % {"items": "、".join(created)} if created else _("本次未新建任何数据：演示数据已完整。"))
 
         by_status = dict(Placement.objects.values_list("status").annotate(n=Count("pk")))
         statuses = "、".join(f"{status.label} {by_status.get(status.value, 0)}" for status in Placement.Status)
         write(
-            _("现有:组织部 %(departments)d 个,单位 %(units)d 个,干部 %(cadres)d 名(简历 %(resume)d 条),"
-              "挂职项目 %(programs)d 个,岗位 %(posts)d 个,挂职安排 %(placements)d 条(%(statuses)s)。")
+            _("现有：组织部 %(departments)d 个，单位 %(units)d 个，干部 %(cadres)d 名（简历 %(resume)d 条），"
+              "挂职项目 %(programs)d 个，岗位 %(posts)d 个，挂职安排 %(placements)d 条（%(statuses)s）。")
             % {
                 "departments": OrgDepartment.objects.count(), "units": Unit.objects.count(),
                 "cadres": Cadre.objects.count(), "resume": ResumeEntry.objects.count(),
@@ -137,7 +137,7 @@ class Command(BaseCommand):
         ).order_by("organising_department__path", "-year"):
             preset = program.policy.preset.name if program.policy.preset else "—"
             write(
-                _("  %(program)s · %(type)s · %(department)s · 模板:%(preset)s · 挂职安排 %(n)d 条")
+                _("  %(program)s · %(type)s · %(department)s · 模板：%(preset)s · 挂职安排 %(n)d 条")
                 % {"program": program, "type": program.get_secondment_type_display(),
                    "department": program.organising_department, "preset": preset, "n": program.n}
             )
@@ -148,12 +148,12 @@ class Command(BaseCommand):
                 Cadre.objects.filter(placements__program=batch).distinct(), batch.reference_date
             )
             write(
-                _("杭州市2006年批次(R25):%(total)d 人,中共党员 %(party_members)d 人,市管后备干部 %(city_reserve)d 人,"
-                  "副处以上 %(county_deputy_or_above)d 人;本科以上 %(university)d 人,其中硕士 %(masters)d 人、"
-                  "博士 %(doctors)d 人;1970年以后出生 %(born_1970_or_later)d 人,最年轻的 %(youngest_birth_year)s 年出生,"
+                _("杭州市2006年批次：%(total)d 人，中共党员 %(party_members)d 人，市管后备干部 %(city_reserve)d 人，"
+                  "副处以上 %(county_deputy_or_above)d 人；本科以上 %(university)d 人，其中硕士 %(masters)d 人、"
+                  "博士 %(doctors)d 人；1970年以后出生 %(born_1970_or_later)d 人，最年轻的 %(youngest_birth_year)s 年出生，"
                   "平均年龄 %(average_age)s 岁。") % c
             )
 
-        write(_("演示账号(密码均为 %(password)s):") % {"password": settings.DEMO_PASSWORD})
+        write(_("演示账号（密码均为 %(password)s）：") % {"password": settings.DEMO_PASSWORD})
         for account in result.accounts:
             write(f"  {account.username:<13}{account.description}")
