@@ -17,6 +17,14 @@ def world(db):
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a folder of the test's own, and Django sends them itself."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_X_ACCEL_PREFIX = ""
+    return tmp_path
+
+
+@pytest.fixture
 def transactional_world(transactional_db):
     return build_world()
 

@@ -13,13 +13,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.MEDIA_X_ACCEL_PREFIX = ""
-    return tmp_path
-
-
-@pytest.fixture
 def photo(world, media):
     cadre = world.cadres["cadre"]
     cadre.photo.save("liming.png", ContentFile(PNG), save=True)

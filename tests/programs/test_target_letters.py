@@ -36,13 +36,6 @@ HOSTILE = [
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.MEDIA_X_ACCEL_PREFIX = ""
-    return tmp_path
-
-
-@pytest.fixture
 def staff(client, world):
     client.force_login(world.users["countystaff"])
     return world.users["countystaff"]

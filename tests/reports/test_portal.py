@@ -21,12 +21,6 @@ from reports.services.review import report_return
 from .test_writing import EXE, PDF, at, fresh, full_sections, pdf, scheduled, write_and_submit
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.MEDIA_X_ACCEL_PREFIX = ""
-    return tmp_path
-
 pytestmark = pytest.mark.django_db
 
 K = Report.Kind

@@ -71,13 +71,6 @@ def audit_actions(report: Report) -> list[str]:
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.MEDIA_X_ACCEL_PREFIX = ""
-    return tmp_path
-
-
-@pytest.fixture
 def q1(world) -> Report:
     """李明's first quarterly report (2026-03-02 – 03-31, due 2026-04-10), not yet written."""
     return scheduled(world)[(K.QUARTERLY, 1)]

@@ -18,12 +18,6 @@ from reports.services import writing
 from .test_writing import PDF, at, fresh, scheduled, write_and_submit
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.MEDIA_X_ACCEL_PREFIX = ""
-    return tmp_path
-
 pytestmark = pytest.mark.django_db
 K = Report.Kind
 

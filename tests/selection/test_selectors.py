@@ -126,13 +126,6 @@ def test_D6_recommendations_are_seen_by_staff_and_their_unit(scene):
         assert selectors.recommendations_visible_to(user_of(scene, username)).count() == count, username
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.MEDIA_X_ACCEL_PREFIX = ""
-    return tmp_path
-
-
 @pytest.mark.parametrize(
     ("username", "status"),
     [("zhou", 200), ("countystaff", 200), ("sendunit", 200), ("petitionunit", 404), ("cadre", 404), ("gaopingstaff", 404),
