@@ -105,7 +105,8 @@ run: $(VENV)/.installed system-packages
 	  echo "端口 $(HOST):$(PORT) 已被占用。换一个端口: make run PORT=8001" >&2
 	  exit 1
 	fi
-	mkdir -p var/log var/celery
+	# WhiteNoise warns at every start when the static root is missing; the demo serves from the apps.
+	mkdir -p var/log var/celery "$${DJANGO_STATIC_ROOT:-staticfiles}"
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo $(SEED_DEMO_ARGS)
 	pids=()

@@ -4,6 +4,7 @@ written only by the cadre in the portal, so nothing here adds, edits or deletes 
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -78,7 +79,7 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
     scope_selector = staticmethod(selectors.leave_requests_visible_to)
     scope_select_related = ("placement__cadre", "placement__host_post__host_unit")
     list_display = [
-        "cadre", "host_unit", "kind", "start_date", "end_date", "days_shown", "is_backdated", "status", "route",
+        "cadre", "host_unit", "kind", "start_date", "end_date", "days_listed", "is_backdated", "status", "route",
         "department", "return_state", "created_at",
     ]
     list_filter = [
@@ -110,6 +111,12 @@ class LeaveRequestAdmin(PlacementColumns, ActionPageMixin, ScopedAdmin, admin.Mo
     @admin.display(description=gettext_lazy("请假天数"), ordering="days")
     def days_shown(self, obj):
         return leave_recount.leave_days_display(obj)
+
+    @admin.display(description=gettext_lazy("请假天数"), ordering="days")
+    def days_listed(self, obj):
+        """The list's short form; the whole sentence is its tooltip and on the request's page."""
+        full, short = leave_recount.leave_days_display(obj), leave_recount.leave_days_display(obj, short=True)
+        return full if full == short else format_html('<span title="{}">{}</span>', full, short)
 
     @admin.display(description=gettext_lazy("审批路径"))
     def route(self, obj):

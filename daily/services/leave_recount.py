@@ -46,12 +46,17 @@ S = LeaveRequest.Status
 LATER_STATUSES = (S.PENDING_DEPARTMENT, S.APPROVED, S.RETURNED)
 
 
-def leave_days_display(leave: LeaveRequest) -> str:
-    """The days as pages show them, with what is provisional or awaiting review."""
+def leave_days_display(leave: LeaveRequest, *, short: bool = False) -> str:
+    """The days as pages show them, with what is provisional or awaiting review; ``short`` for a
+    list column, where the whole sentence would wrap down the row."""
     text = _("%(days)s 天") % {"days": days_text(leave.days)}
     if leave.schedule_review_days is not None and leave.schedule_review_days != leave.days:
+        if short:
+            return _("%(text)s（应为 %(days)s 天，待复核）") % {"text": text, "days": days_text(leave.schedule_review_days)}
         return _("%(text)s（按公布的节假日安排应为 %(days)s 天）") % {"text": text, "days": days_text(leave.schedule_review_days)}
     if leave.days_provisional:
+        if short:
+            return _("%(text)s（暂定）") % {"text": text}
         return _("%(text)s（暂按法定节假日计算，待国务院公布安排后核定）") % {"text": text}
     return text
 
