@@ -365,7 +365,12 @@ def test_placements_history_is_complete_and_one_open_placement_per_cadre(demo, d
 
 
 def test_placed_cadres_meet_their_programs_eligibility(demo, db):
-    """Age caps and minimum education of each program's policy (R5, D2) on its reference date."""
+    placed_cadres_meet_their_programs_eligibility()
+
+
+def placed_cadres_meet_their_programs_eligibility():
+    """Age caps, education and the other rules of each program's policy (R5, D2) on its
+    reference date, for every placed cadre."""
     for placement in Placement.objects.select_related("program__policy", "cadre"):
         policy, cadre = placement.program.policy, placement.cadre
         cap = {

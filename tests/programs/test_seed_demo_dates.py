@@ -30,6 +30,7 @@ from selection import services as selection_services
 from selection.demo import ZEZHOU_PROGRAM
 from selection.models import Application, Selection
 from selection.selectors import selections_open_to_cadre
+from tests.programs.test_seed_demo import placed_cadres_meet_their_programs_eligibility
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A spring day next year and a summer day in a leap year, a Saturday.
@@ -192,15 +193,7 @@ def test_D9_placements_are_where_they_should_be_on_the_day(seeded_on, db):
 
 
 def test_D9_placed_cadres_meet_their_programs_eligibility_on_any_day(seeded_on, db):
-    for placement in Placement.objects.select_related("program__policy", "cadre"):
-        policy, cadre = placement.program.policy, placement.cadre
-        cap = {
-            Cadre.RankTier.COUNTY: policy.max_age_county_level,
-            Cadre.RankTier.TOWNSHIP: policy.max_age_township_level,
-            Cadre.RankTier.GENERAL: policy.max_age_general,
-        }[cadre.rank_tier]
-        assert cadre.age_on(placement.program.reference_date) <= cap, cadre
-        assert cadre.education >= policy.min_education
+    placed_cadres_meet_their_programs_eligibility()
 
 
 def test_R25_history_stays_history_on_any_day(seeded_on, db):
